@@ -1,0 +1,55 @@
+"""Packaging for openedx-microcreds."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="openedx-microcreds",
+    version="0.1.0",
+    description="Open edX plugin that awards signed Open Badges 3.0 micro-credentials automatically",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0",
+    python_requires=">=3.11",
+    packages=find_packages(include=["openedx_microcreds", "openedx_microcreds.*"]),
+    include_package_data=True,
+    package_data={
+        "openedx_microcreds": [
+            "credentials/contexts/*.json",
+            "credentials/contexts/*.jsonld",
+            "templates/**/*",
+            "static/**/*",
+        ],
+    },
+    install_requires=[
+        # Signing core: no Django needed.
+        "cryptography>=41",
+        "PyLD>=2.0.4",
+        # Plugin: lower bounds only, so the platform's own pins win.
+        "Django>=4.2",
+        "openedx-events>=9.0",
+        "edx-django-utils>=5.0",
+        "edx-opaque-keys>=2.5",
+        "celery>=5.2",
+        "djangorestframework>=3.14",
+    ],
+    extras_require={
+        "eventbus": ["edx-event-bus-redis>=0.3"],
+    },
+    entry_points={
+        "console_scripts": [
+            "microcreds=openedx_microcreds.credentials.cli:main",
+        ],
+        "lms.djangoapp": [
+            "openedx_microcreds=openedx_microcreds.apps:MicrocredsConfig",
+        ],
+        "cms.djangoapp": [
+            "openedx_microcreds=openedx_microcreds.apps:MicrocredsConfig",
+        ],
+    },
+    classifiers=[
+        "Framework :: Django",
+        "Framework :: Django :: 4.2",
+        "Framework :: Django :: 5.2",
+        "Programming Language :: Python :: 3.11",
+    ],
+)
