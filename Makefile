@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make demo` and `make test`. Each creates what it needs.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+NODE_DIR := tests/interop
+
+.PHONY: venv demo test test-integration bench lint format node services clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: setup.py requirements/test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/test.txt -e .
+	touch $@
+
+node: $(NODE_DIR)/node_modules/.installed
+
+$(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+services:
+	bash scripts/services.sh
+
+demo: venv
+	$(PY) sandbox/demo.py
+
+test: venv
+	$(PY) -m pytest -q tests --ignore=tests/integration --ignore=tests/interop
+
+test-integration: venv node services
+	MICROCREDS_TEST_DB=mysql $(PY) -m pytest -q tests tests/integration tests/interop
+
+bench: venv node
+	$(PY) benchmarks/run.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) $(NODE_DIR)/node_modules demo-output
