@@ -1,0 +1,118 @@
+"""Canonical forms: RDFC-1.0 N-Quads (through pyld) and RFC 8785 JSON (JCS).
+
+RDFC-1.0 is always computed in full on the document; what we save is repeated JSON-LD context
+processing, which pyld keeps between calls for contexts our loader marks static.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from pyld import jsonld
+
+from .errors import CredentialError
+from .loader import DocumentLoader, default_loader
+
+
+def rdfc(document: dict, loader: DocumentLoader = default_loader) -> str:
+    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
+    try:
+        return jsonld.normalize(
+            document,
+            {
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+                "documentLoader": loader,
+                "safe": False,
+            },
+        )
+    except jsonld.JsonLdError as exc:
+        raise CredentialError(f"JSON-LD processing failed: {_root_cause(exc)}") from exc
+
+
+def _root_cause(exc: BaseException) -> str:
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    details = getattr(exc, "details", None)
+    return f"{exc}" + (f" ({details})" if details else "")
+
+
+def jcs(value: Any) -> bytes:
+    """RFC 8785 JSON Canonicalization Scheme, UTF-8 encoded."""
+    return _jcs(value).encode("utf-8")
+
+
+def _jcs(value: Any) -> str:
+    if isinstance(value, dict):
+        # Keys sort by their UTF-16 code units, not by code point.
+        items = sorted(value.items(), key=lambda item: item[0].encode("utf-16-be"))
+        return "{" + ",".join(f"{_jcs_string(k)}:{_jcs(v)}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_jcs(item) for item in value) + "]"
+    if isinstance(value, str):
+        return _jcs_string(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return _jcs_number(value)
+    raise CredentialError(f"cannot canonicalize a {type(value).__name__} as JSON")
+
+
+def _jcs_string(text: str) -> str:
+    if not isinstance(text, str):
+        raise CredentialError(f"JSON object keys must be strings, got {text!r}")
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _jcs_number(number: float) -> str:
+    """ECMAScript Number.prototype.toString, as RFC 8785 requires."""
+    if isinstance(number, int) and abs(number) < 2**53:
+        return str(number)
+    number = float(number)
+    if math.isnan(number) or math.isinf(number):
+        raise CredentialError("NaN and Infinity are not valid JSON numbers")
+    if number == 0:
+        return "0"
+    if number.is_integer() and abs(number) < 1e21:
+        return str(int(number))
+    # repr gives the shortest round-tripping digits; lay them out the ECMAScript way.
+    sign = "-" if number < 0 else ""
+    digits, exp10 = _shortest_digits(abs(number))
+    n = exp10 + len(digits)  # position of the decimal point, as in the ECMAScript spec
+    if len(digits) <= n <= 21:
+        return sign + digits + "0" * (n - len(digits))
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    exp = n - 1
+    exp_text = f"e+{exp}" if exp >= 0 else f"e-{-exp}"
+    if len(digits) == 1:
+        return sign + digits + exp_text
+    return sign + digits[0] + "." + digits[1:] + exp_text
+
+
+def _shortest_digits(number: float) -> tuple[str, int]:
+    """Shortest decimal digits ``d`` and exponent ``e`` with number == d * 10**e."""
+    text = repr(number)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        exp = int(exponent)
+    else:
+        mantissa, exp = text, 0
+    if "." in mantissa:
+        whole, frac = mantissa.split(".")
+    else:
+        whole, frac = mantissa, ""
+    frac = frac.rstrip("0")
+    digits = (whole + frac).lstrip("0") or "0"
+    exp -= len(frac)
+    stripped = digits.rstrip("0")
+    exp += len(digits) - len(stripped)
+    return stripped or "0", exp
