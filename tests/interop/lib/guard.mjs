@@ -1,0 +1,96 @@
+// Network guard for the offline interop harness.
+//
+// Imported FIRST by every script (ES modules evaluate their imports in
+// order), so that no library can capture the real `fetch` or open a socket
+// before the guard is in place.
+//
+// * `globalThis.fetch` is replaced. By default it refuses every URL with a
+//   clear error. A script may register offline routes (URL -> JSON document)
+//   with `setOfflineRoutes`; only those URLs are answered, from memory.
+// * `net.Socket.prototype.connect` is replaced too, so that libraries using
+//   `http`/`https` directly (or a private fetch) cannot reach the network.
+// * `console.log/info/debug` are sent to stderr: stdout carries exactly one
+//   JSON document, the script's result.
+import net from 'node:net';
+
+export class OfflineRefusal extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'OfflineRefusal';
+  }
+}
+
+const routes = new Map();
+const requested = [];
+
+/** Registers URL -> JSON document answers for the fake `fetch`. */
+export function setOfflineRoutes(map) {
+  for(const [url, document] of Object.entries(map)) {
+    routes.set(url, document);
+  }
+}
+
+/** Every URL that something tried to fetch, with how it was answered. */
+export function fetchLog() {
+  return requested.slice();
+}
+
+function urlOf(input) {
+  if(typeof input === 'string') {
+    return input;
+  }
+  if(input instanceof URL) {
+    return input.href;
+  }
+  if(input && typeof input.url === 'string') {
+    return input.url;
+  }
+  return String(input);
+}
+
+async function offlineFetch(input) {
+  const url = urlOf(input);
+  if(routes.has(url)) {
+    requested.push({url, answered: true});
+    return new Response(JSON.stringify(routes.get(url)), {
+      status: 200,
+      headers: {'content-type': 'application/json'}
+    });
+  }
+  requested.push({url, answered: false});
+  throw new OfflineRefusal(
+    `offline interop harness refused to fetch "${url}": the harness never ` +
+    'uses the network; supply this document in the request ' +
+    '(didDocuments / statusLists) or ship it as a JSON-LD context.');
+}
+
+globalThis.fetch = offlineFetch;
+
+const realConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function guardedConnect(...args) {
+  const [first] = args;
+  // allow local IPC (unix sockets / named pipes) only
+  const isIpc = (typeof first === 'string' && !/^\d+$/.test(first)) ||
+    (first && typeof first === 'object' && typeof first.path === 'string');
+  if(isIpc) {
+    return realConnect.apply(this, args);
+  }
+  const target = first && typeof first === 'object' ?
+    `${first.host ?? 'localhost'}:${first.port}` : String(first);
+  throw new OfflineRefusal(
+    `offline interop harness refused a network connection to ${target}`);
+};
+
+const toStderr = (...args) => {
+  process.stderr.write(args.map(a => typeof a === 'string' ? a :
+    (() => {
+      try {
+        return JSON.stringify(a);
+      } catch{
+        return String(a);
+      }
+    })()).join(' ') + '\n');
+};
+console.log = toStderr;
+console.info = toStderr;
+console.debug = toStderr;
