@@ -13,12 +13,8 @@ setup(
     packages=find_packages(include=["openedx_microcreds", "openedx_microcreds.*"]),
     include_package_data=True,
     package_data={
-        "openedx_microcreds": [
-            "credentials/contexts/*.json",
-            "credentials/contexts/*.jsonld",
-            "templates/**/*",
-            "static/**/*",
-        ],
+        "openedx_microcreds.credentials.contexts": ["*.json", "*.jsonld"],
+        "openedx_microcreds": ["templates/openedx_microcreds/*", "static/openedx_microcreds/*"],
     },
     install_requires=[
         # Signing core: no Django needed.
