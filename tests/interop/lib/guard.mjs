@@ -61,7 +61,7 @@ async function offlineFetch(input) {
   throw new OfflineRefusal(
     `offline interop harness refused to fetch "${url}": the harness never ` +
     'uses the network; supply this document in the request ' +
-    '(didDocuments / statusLists) or ship it as a JSON-LD context.');
+    '(didDocuments / statusLists / documents) or ship it as a JSON-LD context.');
 }
 
 globalThis.fetch = offlineFetch;
