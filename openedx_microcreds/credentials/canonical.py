@@ -13,19 +13,19 @@ from typing import Any
 from pyld import jsonld
 
 from .errors import CredentialError
+from .jsonld_processor import CachingJsonLdProcessor
 from .loader import DocumentLoader, default_loader
 
 
 def rdfc(document: dict, loader: DocumentLoader = default_loader) -> str:
     """The RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
     try:
-        return jsonld.normalize(
+        return CachingJsonLdProcessor().normalize(
             document,
             {
                 "algorithm": "URDNA2015",
                 "format": "application/n-quads",
                 "documentLoader": loader,
-                "safe": False,
             },
         )
     except jsonld.JsonLdError as exc:
@@ -41,7 +41,25 @@ def _root_cause(exc: BaseException) -> str:
 
 def jcs(value: Any) -> bytes:
     """RFC 8785 JSON Canonicalization Scheme, UTF-8 encoded."""
+    if _plain_json(value):
+        # Without floats, huge integers or keys whose UTF-16 order differs from code point
+        # order, Python's C encoder writes exactly JCS (same escapes, no spaces, sorted keys).
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")
     return _jcs(value).encode("utf-8")
+
+
+def _plain_json(value: Any) -> bool:
+    if isinstance(value, str) or value is None or value is True or value is False:
+        return True
+    if isinstance(value, dict):
+        return all(
+            isinstance(key, str) and max(key, default="\0") < "\ue000" and _plain_json(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return all(_plain_json(item) for item in value)
+    return isinstance(value, int) and abs(value) < 2**53
 
 
 def _jcs(value: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -40,7 +41,7 @@ class Ed25519PublicMultikey:
     def from_multibase(cls, text: str) -> Ed25519PublicMultikey:
         return cls(_strip_prefix(multibase_b58_decode(text), ED25519_PUB_PREFIX, "public"))
 
-    @property
+    @cached_property
     def multibase(self) -> str:
         """``publicKeyMultibase``: "z" + base58btc(0xed01 + key), i.e. ``z6Mk...``."""
         return multibase_b58_encode(ED25519_PUB_PREFIX + self.raw)

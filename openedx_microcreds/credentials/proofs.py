@@ -7,8 +7,8 @@ They differ in the canonical form (RDFC-1.0 or JCS) and in how the proof carries
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -84,7 +84,8 @@ def sign(
     signature = key.sign(_hash_data(cryptosuite, unsecured, config, loader))
     proof = dict(config) if cryptosuite == JCS else options
     proof["proofValue"] = "z" + b58encode(signature)
-    secured = copy.deepcopy(unsecured)
+    # A JSON round trip copies a JSON document faster than deepcopy.
+    secured = json.loads(json.dumps(unsecured))
     existing = document.get("proof")
     if existing is None:
         secured["proof"] = proof

@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pyld import jsonld
-
 from .dates import DateTimeFormatError, parse_datetime
 from .errors import StrictModeError
+from .jsonld_processor import CachingJsonLdProcessor
 from .loader import VC_V1, VC_V2, DocumentLoader, default_loader
 
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -48,7 +47,64 @@ def find_problems(
     yield from _issuer_binding_problems(document, verification_method)
     if any(path == "$['@context']" for path, _ in structural):
         return  # without usable contexts JSON-LD expansion has nothing to say
-    yield from _jsonld_problems(document, loader)
+    shape = (id(loader), _shape(document))
+    if shape in _clean_shapes:
+        return
+    problems = list(_jsonld_problems(document, loader))
+    if problems:
+        yield from problems
+    else:
+        _remember_clean(shape)
+
+
+# Shapes of documents whose JSON-LD expansion raised no problem. Whether a term is dropped, a
+# type is undefined, an id is relative or a dateTime literal is malformed depends only on the
+# keys, the contexts and types, and the class of each string value, which is what a shape holds.
+# Only clean verdicts are kept, so every reported problem comes from a real expansion.
+_clean_shapes: set[tuple] = set()
+_MAX_SHAPES = 4096
+
+
+def _remember_clean(shape: tuple) -> None:
+    if len(_clean_shapes) >= _MAX_SHAPES:
+        _clean_shapes.clear()
+    _clean_shapes.add(shape)
+
+
+def _shape(node: Any) -> Any:
+    if isinstance(node, dict):
+        return tuple(
+            (key, _literal(value) if key in _RAW_KEYS or key.startswith("@") else _shape(value))
+            for key, value in node.items()
+        )
+    if isinstance(node, list):
+        return ("[", *(_shape(item) for item in node))
+    if isinstance(node, str):
+        if node.startswith("_:"):
+            return "b"
+        if _ABSOLUTE_IRI.match(node):
+            return "i"
+        return "d" if _is_datetime(node) else "s"
+    return type(node).__name__
+
+
+_RAW_KEYS = {"type"}
+
+
+def _literal(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("{", *((key, _literal(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("[", *(_literal(item) for item in value))
+    return value
+
+
+def _is_datetime(text: str) -> bool:
+    try:
+        parse_datetime(text, "")
+    except DateTimeFormatError:
+        return False
+    return True
 
 
 def _structure_problems(document: dict) -> Iterator[Problem]:
@@ -72,12 +128,11 @@ def _structure_problems(document: dict) -> Iterator[Problem]:
 
 def _date_problems(document: dict) -> Iterator[Problem]:
     parsed = {}
-    for path, key, value in _walk_keys(document):
-        if key in _DATE_KEYS:
-            try:
-                parsed[path] = parse_datetime(value, path)
-            except DateTimeFormatError as exc:
-                yield path, str(exc).split(": ", 1)[1]
+    for path, value in _find_keys(document, _DATE_KEYS):
+        try:
+            parsed[path] = parse_datetime(value, path)
+        except DateTimeFormatError as exc:
+            yield path, str(exc).split(": ", 1)[1]
     valid_from, valid_until = parsed.get("$.validFrom"), parsed.get("$.validUntil")
     if valid_from and valid_until and valid_until < valid_from:
         yield "$.validUntil", "is before validFrom"
@@ -102,11 +157,8 @@ def _issuer_binding_problems(document: dict, verification_method: str | None) ->
 def _jsonld_problems(document: dict, loader: DocumentLoader) -> Iterator[Problem]:
     dropped: list[str] = []
     try:
-        expanded = jsonld.expand(
-            document,
-            {"documentLoader": loader, "base": None},
-            on_property_dropped=lambda term: dropped.append(term),
-        )
+        processor = CachingJsonLdProcessor(on_property_dropped=dropped.append)
+        expanded = processor.expand(document, {"documentLoader": loader, "base": None})
     except Exception as exc:
         cause = exc
         while cause.__cause__ is not None:
@@ -179,6 +231,20 @@ def _walk_keys(node: Any, path: str = "$") -> Iterator[tuple[str, str, Any]]:
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from _walk_keys(item, f"{path}[{index}]")
+
+
+def _find_keys(node: Any, keys: set[str], path: str = "$") -> Iterator[tuple[str, Any]]:
+    """(path, value) for every occurrence of one of ``keys``; paths are built only for hits."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys:
+                yield _child_path(path, key), value
+            if isinstance(value, dict | list):
+                yield from _find_keys(value, keys, _child_path(path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            if isinstance(item, dict | list):
+                yield from _find_keys(item, keys, f"{path}[{index}]")
 
 
 def _child_path(path: str, key: str) -> str:
