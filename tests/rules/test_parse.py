@@ -182,7 +182,7 @@ class TestValidDocuments:
             score(min=1),
             score(min=1.0),
             score(block="i4x://OpenedX/DA101/sequential/capstone"),
-            score(block=f"ccx-block-v1:OpenedX+DA101+2025+ccx@3+type@problem+block@x"),
+            score(block="ccx-block-v1:OpenedX+DA101+2025+ccx@3+type@problem+block@x"),
             score(course="ccx-v1:OpenedX+DA101+2025+ccx@3"),
             score(id="a_b-9"),
             {"type": "at_least", "n": 2, "of": [score(), {"type": "course_passed"}]},
@@ -654,7 +654,7 @@ class TestError:
     def test_survives_pickling(self):
         with pytest.raises(RuleValidationError) as caught:
             parse_rule(score(min=80))
-        copy = pickle.loads(pickle.dumps(caught.value))
+        copy = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 -- our own bytes
         assert copy.problems == caught.value.problems
         assert str(copy) == str(caught.value)
 
