@@ -97,7 +97,7 @@ def _jcs_number(number: float) -> str:
         raise CredentialError("NaN and Infinity are not valid JSON numbers")
     if number == 0:
         return "0"
-    if number.is_integer() and abs(number) < 1e21:
+    if number.is_integer() and abs(number) < 2**53:
         return str(int(number))
     # repr gives the shortest round-tripping digits; lay them out the ECMAScript way.
     sign = "-" if number < 0 else ""

@@ -141,7 +141,9 @@ def _read_json(path: str, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"{path} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise BadInput(
+            f"{path} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,7 +69,15 @@ RESULT_TYPES = (
     "ScaledScore",
     "Status",
 )
-RESULT_STATUSES = ("Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew")
+RESULT_STATUSES = (
+    "Completed",
+    "Enrolled",
+    "Failed",
+    "InProgress",
+    "OnHold",
+    "Provisional",
+    "Withdrew",
+)
 
 
 def _drop_empty(data: dict) -> dict:

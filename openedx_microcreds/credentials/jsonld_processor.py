@@ -64,7 +64,13 @@ class CachingJsonLdProcessor(jsonld.JsonLdProcessor):
         )
         if not cacheable:
             return super()._process_context(
-                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
             )
         key = (
             id(active_ctx),

@@ -85,7 +85,9 @@ class Ed25519Key:
     @classmethod
     def from_secret_multibase(cls, text: str) -> Ed25519Key:
         """Load ``secretKeyMultibase`` ("z" + base58btc(0x8026 + 32-byte seed))."""
-        return cls.from_seed(_strip_prefix(multibase_b58_decode(text), ED25519_PRIV_PREFIX, "secret"))
+        return cls.from_seed(
+            _strip_prefix(multibase_b58_decode(text), ED25519_PRIV_PREFIX, "secret")
+        )
 
     @property
     def secret_multibase(self) -> str:
@@ -142,7 +144,8 @@ def did_key_document(public: Ed25519PublicMultikey) -> dict:
 
 
 def did_web_from_url(url: str) -> str:
-    """``https://lms.example.com/microcreds/issuer`` -> ``did:web:lms.example.com:microcreds:issuer``.
+    """``https://lms.example.com/microcreds/issuer`` -> ``did:web:lms.example.com:microcreds:issuer``
+    (the did:web method's mapping from a URL to a DID).
 
     A port is percent-encoded (``%3A``) as did:web requires.
     """

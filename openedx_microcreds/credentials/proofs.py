@@ -69,7 +69,9 @@ def sign(
     covers the document without any proof.
     """
     if cryptosuite not in SUPPORTED:
-        raise ProofError(f"unknown cryptosuite {cryptosuite!r}; choose one of {', '.join(SUPPORTED)}")
+        raise ProofError(
+            f"unknown cryptosuite {cryptosuite!r}; choose one of {', '.join(SUPPORTED)}"
+        )
     vm = verification_method or key.verification_method_id
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if cryptosuite == ED25519_2020_SUITE:
@@ -167,9 +169,12 @@ def verify_proof(
         return ProofCheck(False, suite, vm, str(exc))
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = {k: v for k, v in proof.items() if k != "proofValue"}
-    if suite == JCS and "@context" in config:
-        if not _starts_with(unsecured.get("@context"), config["@context"]):
-            return ProofCheck(False, suite, vm, "proof @context does not match the document's")
+    if (
+        suite == JCS
+        and "@context" in config
+        and not _starts_with(unsecured.get("@context"), config["@context"])
+    ):
+        return ProofCheck(False, suite, vm, "proof @context does not match the document's")
     config["@context"] = unsecured.get("@context")
     try:
         digest = _hash_data(suite, unsecured, config, loader)

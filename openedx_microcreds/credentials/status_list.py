@@ -72,7 +72,9 @@ class StatusBits:
         try:
             raw = gzip.decompress(multibase_b64url_decode(encoded))
         except (KeyFormatError, OSError, EOFError) as exc:
-            raise StatusListError(f"encodedList is not multibase base64url GZIP data: {exc}") from None
+            raise StatusListError(
+                f"encodedList is not multibase base64url GZIP data: {exc}"
+            ) from None
         if len(raw) * 8 < MIN_ENTRIES:
             raise StatusListError(
                 f"encodedList holds {len(raw) * 8} entries, fewer than the {MIN_ENTRIES} required"

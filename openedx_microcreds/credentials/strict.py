@@ -27,7 +27,10 @@ Problem = tuple[str, str]
 
 
 def check_strict(
-    document: dict, *, verification_method: str | None = None, loader: DocumentLoader = default_loader
+    document: dict,
+    *,
+    verification_method: str | None = None,
+    loader: DocumentLoader = default_loader,
 ) -> None:
     """Raise StrictModeError listing every problem; return None when the document is clean."""
     problems = list(find_problems(document, verification_method=verification_method, loader=loader))
@@ -36,7 +39,10 @@ def check_strict(
 
 
 def find_problems(
-    document: Any, *, verification_method: str | None = None, loader: DocumentLoader = default_loader
+    document: Any,
+    *,
+    verification_method: str | None = None,
+    loader: DocumentLoader = default_loader,
 ) -> Iterator[Problem]:
     if not isinstance(document, dict):
         yield "$", "a credential must be a JSON object"
@@ -148,9 +154,12 @@ def _issuer_binding_problems(document: dict, verification_method: str | None) ->
         return
     controller = verification_method.split("#", 1)[0]
     if controller != issuer_id:
-        yield "$.issuer.id", (
-            f"{issuer_id!r} is not the controller of verification method "
-            f"{verification_method!r}; verifiers require the issuer to control the signing key"
+        yield (
+            "$.issuer.id",
+            (
+                f"{issuer_id!r} is not the controller of verification method "
+                f"{verification_method!r}; verifiers require the issuer to control the signing key"
+            ),
         )
 
 
@@ -177,7 +186,9 @@ def _jsonld_problems(document: dict, loader: DocumentLoader) -> Iterator[Problem
             if kind == "@type":
                 message = f"type {value!r} is not defined by the @context (a relative @type)"
             else:
-                message = f"id {value!r} is relative; ids must be absolute IRIs (urn:, did:, https:)"
+                message = (
+                    f"id {value!r} is relative; ids must be absolute IRIs (urn:, did:, https:)"
+                )
             for path in _paths_of_value(document, value, kind) or ["$"]:
                 yield path, message
     for value in _expanded_datetimes(expanded):

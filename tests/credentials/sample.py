@@ -1,4 +1,4 @@
-"""A realistic Open Badges 3.0 credential (alignment, result, evidence), shared by tests and bench."""
+"""A realistic Open Badges 3.0 credential (alignment, result, evidence) for tests and bench."""
 
 from datetime import UTC, datetime
 

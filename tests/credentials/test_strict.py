@@ -1,0 +1,113 @@
+"""Strict mode refuses, with a path, what a JSON-LD safe-mode verifier would reject."""
+
+import copy
+
+import pytest
+
+from openedx_microcreds.credentials import StrictModeError, sign
+from openedx_microcreds.credentials.strict import find_problems
+
+from .sample import sample_credential, sample_key
+
+
+def problems_of(document, vm=None):
+    return list(find_problems(document, verification_method=vm))
+
+
+@pytest.fixture
+def document():
+    return sample_credential()
+
+
+def test_clean_document_has_no_problem(document):
+    assert problems_of(document, sample_key().verification_method_id) == []
+
+
+def test_undefined_term_is_reported_where_it_is(document):
+    document["credentialSubject"]["achievement"]["difficulty"] = "hard"
+    assert problems_of(document) == [
+        (
+            "$.credentialSubject.achievement.difficulty",
+            "term 'difficulty' is not defined by the credential's @context",
+        )
+    ]
+
+
+def test_undefined_type_is_a_relative_type(document):
+    document["type"].append("FancyBadge")
+    [(path, message)] = problems_of(document)
+    assert path == "$.type[2]"
+    assert "'FancyBadge' is not defined" in message
+
+
+def test_relative_id_is_refused(document):
+    document["credentialSubject"]["achievement"]["id"] = "achievements/1"
+    [(path, message)] = problems_of(document)
+    assert path == "$.credentialSubject.achievement.id"
+    assert "relative" in message
+
+
+def test_top_level_id_must_be_absolute(document):
+    document["id"] = "12345"
+    assert ("$.id", "must be an absolute IRI (e.g. urn:uuid:...), got '12345'") in problems_of(
+        document
+    )
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-01-15", "2026-02-30T00:00:00Z", "2026-01-15T12:00:00", "yesterday", 20260115]
+)
+def test_malformed_datetimes_are_refused(document, value):
+    document["validFrom"] = value
+    problems = problems_of(document)
+    assert problems and problems[0][0] == "$.validFrom"
+    assert "not a valid XSD dateTime" in problems[0][1]
+
+
+def test_valid_until_before_valid_from(document):
+    document["validUntil"] = "2020-01-01T00:00:00Z"
+    assert ("$.validUntil", "is before validFrom") in problems_of(document)
+
+
+def test_issuer_must_control_the_verification_method(document):
+    problems = problems_of(document, "did:key:z6MkOther#z6MkOther")
+    assert problems[0][0] == "$.issuer.id"
+    assert "is not the controller" in problems[0][1]
+
+
+def test_structure_problems():
+    problems = problems_of({"@context": ["https://example.org/ctx"], "type": "Thing"})
+    paths = [path for path, _ in problems]
+    assert "$['@context'][0]" in paths
+    assert "$.type" in paths
+    assert "$.issuer" in paths
+    assert "$.credentialSubject" in paths
+    assert problems_of([1, 2]) == [("$", "a credential must be a JSON object")]
+
+
+def test_unknown_context_is_a_clear_problem(document):
+    document["@context"].append("https://example.org/unshipped-context")
+    [(path, message)] = problems_of(document)
+    assert path == "$['@context']"
+    assert "unshipped-context" in message and "never fetched" in message
+
+
+def test_sign_refuses_and_lists_every_problem(document):
+    document["credentialSubject"]["mood"] = "happy"
+    document["validFrom"] = "2026-01-15"
+    with pytest.raises(StrictModeError) as caught:
+        sign(document, sample_key())
+    paths = [path for path, _ in caught.value.problems]
+    assert paths == ["$.validFrom", "$.credentialSubject.mood"]
+    assert "$.credentialSubject.mood: term 'mood'" in str(caught.value)
+
+
+def test_shape_cache_never_hides_a_problem(document):
+    # Same shape as a clean document except for one value class: the cache must not apply.
+    assert problems_of(document) == []
+    tampered = copy.deepcopy(document)
+    tampered["credentialSubject"]["achievement"]["id"] = "relative-id"
+    assert problems_of(tampered)
+    renamed = copy.deepcopy(document)
+    renamed["credentialSubject"]["achievement"]["name"] = "Another name"
+    assert problems_of(renamed) == []
