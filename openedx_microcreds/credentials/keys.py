@@ -144,8 +144,9 @@ def did_key_document(public: Ed25519PublicMultikey) -> dict:
 
 
 def did_web_from_url(url: str) -> str:
-    """``https://lms.example.com/microcreds/issuer`` -> ``did:web:lms.example.com:microcreds:issuer``
-    (the did:web method's mapping from a URL to a DID).
+    """Map a URL to its did:web DID.
+
+    ``https://lms.example.com/microcreds/issuer`` -> ``did:web:lms.example.com:microcreds:issuer``.
 
     A port is percent-encoded (``%3A``) as did:web requires.
     """
