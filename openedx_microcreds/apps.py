@@ -1,0 +1,102 @@
+"""
+Django application configuration and Open edX plugin wiring.
+
+The LMS and Studio find this AppConfig through the ``lms.djangoapp`` and ``cms.djangoapp`` entry
+points (see setup.py) and read :attr:`MicrocredsConfig.plugin_app` to add the app, its settings,
+its URLs and (LMS only) its event receivers. The keys are plain strings: edx-django-utils does not
+export the platform's ``ProjectType``/``SettingsType`` enums.
+"""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.core import checks
+
+LMS = "lms.djangoapp"
+CMS = "cms.djangoapp"
+
+_SETTINGS_CONFIG = {
+    "common": {"relative_path": "settings.common"},
+    "production": {"relative_path": "settings.production"},
+    "test": {"relative_path": "settings.test"},
+    "devstack": {"relative_path": "settings.devstack"},
+}
+
+
+class MicrocredsConfig(AppConfig):
+    """The openedx-microcreds Django app."""
+
+    name = "openedx_microcreds"
+    label = "openedx_microcreds"
+    verbose_name = "Micro-credentials"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    plugin_app = {
+        "url_config": {
+            LMS: {
+                "namespace": "openedx_microcreds",
+                "regex": r"^microcreds/",
+                "relative_path": "urls",
+            },
+            # Studio mounts the same module for now; the authoring API will live here.
+            CMS: {
+                "namespace": "openedx_microcreds",
+                "regex": r"^microcreds/",
+                "relative_path": "urls",
+            },
+        },
+        "settings_config": {
+            LMS: dict(_SETTINGS_CONFIG),
+            CMS: dict(_SETTINGS_CONFIG),
+        },
+        "signals_config": {
+            # Learner events are sent in the LMS process, so receivers are connected there only.
+            # Each entry: {"receiver_func_name": ..., "signal_path": "openedx_events...."}.
+            LMS: {
+                "relative_path": "receivers",
+                "receivers": [],
+            },
+        },
+    }
+
+    def ready(self) -> None:
+        checks.register(check_settings, checks.Tags.security)
+
+
+def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """System checks for the plugin's settings (``manage.py check``, runserver, migrate)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils.module_loading import import_string
+
+    from . import secrets
+    from .settings import get_setting
+
+    messages: list[checks.CheckMessage] = []
+    backend = get_setting("MICROCREDS_PLATFORM_BACKEND")
+    try:
+        import_string(backend)
+    except ImportError as exc:
+        messages.append(
+            checks.Error(
+                f"MICROCREDS_PLATFORM_BACKEND {backend!r} cannot be imported: {exc}",
+                id="openedx_microcreds.E001",
+            )
+        )
+    keys = get_setting("MICROCREDS_SECRET_KEYS")
+    if not keys:
+        if not get_setting("MICROCREDS_ALLOW_SECRET_KEY_FALLBACK"):
+            messages.append(
+                checks.Warning(
+                    "MICROCREDS_SECRET_KEYS is empty: signing keys can be neither created nor "
+                    "used, so no credential can be issued.",
+                    hint="Set it to a list holding at least one key from "
+                    "cryptography.fernet.Fernet.generate_key().",
+                    id="openedx_microcreds.W002",
+                )
+            )
+    else:
+        try:
+            secrets.configured_key_count()
+        except ImproperlyConfigured as exc:
+            messages.append(checks.Error(str(exc), id="openedx_microcreds.E003"))
+    return messages

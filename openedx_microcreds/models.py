@@ -1,0 +1,516 @@
+"""
+Database models: issuers and their signing keys, credential definitions, awards, evaluations.
+
+"At most one active row" rules (one active signing key per issuer, one active award per learner
+and definition) are enforced by the database so that two workers handling duplicate events at the
+same time cannot both succeed. MySQL and MariaDB, which Open edX runs on, have no partial indexes
+(Django silently skips a conditional ``UniqueConstraint`` there), so each of these models carries
+an ``active_marker`` column: True while the row is active, NULL otherwise. A plain unique
+constraint over ``(..., active_marker)`` then admits one active row and any number of inactive
+ones on every database, because unique indexes treat NULLs as distinct. ``save()`` keeps the
+marker in step with ``state``, and a check constraint rejects any write (a queryset ``update()``,
+raw SQL) that lets them disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import django
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def _check_constraint(condition: Q, name: str) -> models.CheckConstraint:
+    # Django 5.1 renamed ``check=`` to ``condition=`` (the old name goes in 6.0); support 4.2 too.
+    if django.VERSION >= (5, 1):
+        return models.CheckConstraint(condition=condition, name=name)
+    return models.CheckConstraint(check=condition, name=name)  # pragma: no cover
+
+
+def _marker_matches_state(active_value: str) -> Q:
+    """``active_marker`` is True exactly when ``state`` is active, NULL otherwise.
+
+    Written without comparing NULLs so that it never evaluates to SQL UNKNOWN (which a CHECK
+    constraint would let through).
+    """
+    return Q(state=active_value, active_marker__isnull=False, active_marker=True) | (
+        ~Q(state=active_value) & Q(active_marker__isnull=True)
+    )
+
+
+def validate_course_key(value: str) -> None:
+    """Accept course run and CCX keys (``course-v1:...``, ``ccx-v1:...``)."""
+    from opaque_keys import InvalidKeyError
+    from opaque_keys.edx.keys import CourseKey
+
+    try:
+        CourseKey.from_string(value)
+    except InvalidKeyError:
+        raise ValidationError(
+            _("%(value)s is not a course key."), code="invalid", params={"value": value}
+        ) from None
+
+
+def new_credential_id() -> str:
+    """A fresh ``urn:uuid:`` identifier for a credential document."""
+    return uuid.uuid4().urn
+
+
+class TimeStampedModel(models.Model):
+    """``created`` and ``modified`` timestamps."""
+
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Issuer(TimeStampedModel):
+    """
+    An organisation that issues credentials (the Open Badges issuer Profile).
+
+    .. no_pii: Describes an organisation; its email is the organisation's public contact.
+    """
+
+    name = models.CharField(_("name"), max_length=255)
+    url = models.URLField(_("URL"), max_length=500, help_text=_("The issuer's home page."))
+    email = models.EmailField(_("contact email"), blank=True)
+    image_url = models.URLField(_("image URL"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    did = models.CharField(
+        _("DID"),
+        max_length=255,
+        blank=True,
+        help_text=_("The issuer's decentralized identifier (did:web or did:key), once set up."),
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("issuer")
+        verbose_name_plural = _("issuers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SigningKey(models.Model):
+    """
+    An Ed25519 key an issuer signs credentials with. The private part is encrypted at rest
+    (see :mod:`openedx_microcreds.secrets`) and never shown: not in ``str()``, not in the admin.
+    Keys are created by a management command; retired keys stay so old credentials still verify.
+
+    .. no_pii: Cryptographic key material of an issuer, no learner data.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("active")
+        RETIRED = "retired", _("retired")
+
+    class Algorithm(models.TextChoices):
+        ED25519 = "Ed25519", "Ed25519"
+
+    issuer = models.ForeignKey(
+        Issuer, on_delete=models.PROTECT, related_name="signing_keys", verbose_name=_("issuer")
+    )
+    key_id = models.CharField(
+        _("key id"),
+        max_length=255,
+        help_text=_("The verification method id, e.g. did:key:z6Mk...#z6Mk..."),
+    )
+    public_key_multibase = models.CharField(_("public key (multibase)"), max_length=128)
+    encrypted_secret = models.TextField(editable=False)
+    algorithm = models.CharField(
+        _("algorithm"), max_length=32, choices=Algorithm.choices, default=Algorithm.ED25519
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.ACTIVE)
+    active_marker = models.BooleanField(null=True, default=True, editable=False)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["issuer", "-created", "pk"]
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "key_id"], name="microcreds_signingkey_unique_key_id"
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "active_marker"], name="microcreds_signingkey_one_active"
+            ),
+            _check_constraint(
+                _marker_matches_state("active"), "microcreds_signingkey_marker_matches_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} ({self.get_state_display()})"
+
+    def __repr__(self) -> str:
+        return f"<SigningKey {self.pk}: {self.key_id} {self.state}>"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.active_marker = True if self.state == self.State.ACTIVE else None
+        if self.state == self.State.RETIRED and self.retired_at is None:
+            self.retired_at = timezone.now()
+        _add_update_fields(kwargs, "active_marker", "retired_at")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    def store_secret(self, secret: str) -> None:
+        """Encrypt ``secret`` (the private key, as the signing core serialises it) into this row.
+        Call ``save()`` afterwards."""
+        from .secrets import encrypt_text
+
+        self.encrypted_secret = encrypt_text(secret)
+
+    def decrypt_secret(self) -> str:
+        """The private key in clear. Keep it in memory only as long as signing needs it."""
+        from .secrets import decrypt_text
+
+        if not self.encrypted_secret:
+            raise ValueError(f"signing key {self.key_id} has no stored secret")
+        return decrypt_text(self.encrypted_secret)
+
+    def retire(self, when: Any = None) -> None:
+        """Stop signing with this key (it stays published for verification)."""
+        self.state = self.State.RETIRED
+        self.retired_at = when or timezone.now()
+        self.save(update_fields=["state", "retired_at", "active_marker"])
+
+
+class CredentialDefinition(TimeStampedModel):
+    """
+    What a credential says and when it is earned: the achievement plus its awarding rule.
+
+    ``version`` goes up by one whenever the rule or anything that ends up in the credential
+    changes (see :data:`CONTENT_FIELDS`); each award records the version it was issued under.
+    ``course_key`` is None for a cross-course pathway.
+
+    .. no_pii: Authored course content.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ACTIVE = "active", _("active")
+        ARCHIVED = "archived", _("archived")
+
+    class AchievementType(models.TextChoices):
+        """A subset of the Open Badges 3.0 achievementType vocabulary."""
+
+        ACHIEVEMENT = "Achievement", _("Achievement")
+        ASSESSMENT = "Assessment", _("Assessment")
+        ASSIGNMENT = "Assignment", _("Assignment")
+        AWARD = "Award", _("Award")
+        BADGE = "Badge", _("Badge")
+        CERTIFICATE = "Certificate", _("Certificate")
+        CERTIFICATE_OF_COMPLETION = "CertificateOfCompletion", _("Certificate of completion")
+        CERTIFICATION = "Certification", _("Certification")
+        CO_CURRICULAR = "CoCurricular", _("Co-curricular")
+        COMMUNITY_SERVICE = "CommunityService", _("Community service")
+        COMPETENCY = "Competency", _("Competency")
+        COURSE = "Course", _("Course")
+        FIELDWORK = "Fieldwork", _("Fieldwork")
+        LEARNING_PROGRAM = "LearningProgram", _("Learning program")
+        LICENSE = "License", _("License")
+        MEMBERSHIP = "Membership", _("Membership")
+        MICRO_CREDENTIAL = "MicroCredential", _("Micro-credential")
+
+    #: Fields whose change bumps ``version``.
+    CONTENT_FIELDS = (
+        "issuer_id",
+        "course_key",
+        "name",
+        "description",
+        "criteria_narrative",
+        "image_url",
+        "achievement_type",
+        "validity_days",
+        "alignments",
+        "rule",
+    )
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    issuer = models.ForeignKey(
+        Issuer, on_delete=models.PROTECT, related_name="definitions", verbose_name=_("issuer")
+    )
+    course_key = models.CharField(  # noqa: DJ001 - NULL means "a pathway, no course"
+        _("course key"),
+        max_length=255,
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[validate_course_key],
+        help_text=_("The course run this credential belongs to; empty for a pathway."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    criteria_narrative = models.TextField(
+        _("criteria"),
+        blank=True,
+        help_text=_("Markdown. Generated from the rule when left empty."),
+    )
+    image_url = models.URLField(_("image URL"), max_length=500, blank=True)
+    achievement_type = models.CharField(
+        _("achievement type"),
+        max_length=64,
+        choices=AchievementType.choices,
+        default=AchievementType.BADGE,
+    )
+    validity_days = models.PositiveIntegerField(
+        _("valid for (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Credentials expire this many days after issuance; empty: never."),
+    )
+    alignments = models.JSONField(
+        _("alignments"),
+        default=list,
+        blank=True,
+        help_text=_("Open Badges alignment objects (targetName, targetUrl, ...)."),
+    )
+    rule = models.JSONField(_("rule"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("credential definition")
+        verbose_name_plural = _("credential definitions")
+        indexes = [
+            models.Index(fields=["course_key", "state"], name="microcreds_def_course_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.course_key:
+            self.course_key = None  # one spelling of "no course": NULL
+        loaded = getattr(self, "_loaded_content", None)
+        if self.pk is not None and loaded is not None and self._content_fingerprint() != loaded:
+            self.version += 1
+            _add_update_fields(kwargs, "version")
+        super().save(*args, **kwargs)
+        self._loaded_content = self._content_fingerprint()
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> CredentialDefinition:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_content = instance._content_fingerprint()
+        return instance
+
+    def _content_fingerprint(self) -> str | None:
+        deferred = self.get_deferred_fields()  # attnames, e.g. "issuer_id"
+        if deferred.intersection(self.CONTENT_FIELDS):
+            return None
+        values = {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+        return json.dumps(values, sort_keys=True, default=str)
+
+    @property
+    def is_pathway(self) -> bool:
+        return not self.course_key
+
+
+class AwardQuerySet(models.QuerySet):
+    def active(self) -> AwardQuerySet:
+        return self.filter(state=Award.State.ACTIVE)
+
+
+class Award(models.Model):
+    """
+    A credential issued to a learner: the signed document and its life cycle.
+
+    ``uuid`` is the public, unguessable id used in URLs. At most one active award per learner
+    and definition (see the module docstring): concurrent duplicate events yield one credential.
+    ``credential_json`` keeps the signed document byte for byte, as issued; MySQL's JSON type
+    would reorder keys and renormalise numbers.
+
+    .. pii: The learner (user FK), the signed credential (names the learner, may carry a salted
+       email hash), the evidence snapshot (grades) and the revoking user.
+    .. pii_types: id, name, other
+    .. pii_retirement: local_api
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("active")
+        REVOKED = "revoked", _("revoked")
+        EXPIRED = "expired", _("expired")
+        SUPERSEDED = "superseded", _("superseded")
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="microcreds_awards",
+        verbose_name=_("learner"),
+    )
+    definition = models.ForeignKey(
+        CredentialDefinition,
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=_("definition"),
+    )
+    definition_version = models.PositiveIntegerField(_("definition version"))
+    credential_id = models.CharField(
+        _("credential id"), max_length=255, unique=True, default=new_credential_id
+    )
+    credential_json = models.TextField(_("signed credential"), blank=True, default="")
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.ACTIVE, db_index=True
+    )
+    active_marker = models.BooleanField(null=True, default=True, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    triggering_event_id = models.CharField(_("triggering event id"), max_length=255, blank=True)
+    evidence = models.JSONField(
+        _("evidence snapshot"),
+        default=dict,
+        blank=True,
+        help_text=_("What the rule saw when it was met (grades, scores, other awards)."),
+    )
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "definition", "active_marker"],
+                name="microcreds_award_one_active",
+            ),
+            _check_constraint(
+                _marker_matches_state("active"), "microcreds_award_marker_matches_state"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["definition", "state"], name="microcreds_award_def_state"),
+            models.Index(fields=["user", "state"], name="microcreds_award_user_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id}/{self.user_id} {self.uuid} ({self.state})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.active_marker = True if self.state == self.State.ACTIVE else None
+        _add_update_fields(kwargs, "active_marker")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    @property
+    def credential(self) -> dict[str, Any] | None:
+        """The signed credential as a dict (None until issued)."""
+        return json.loads(self.credential_json) if self.credential_json else None
+
+    @credential.setter
+    def credential(self, document: dict[str, Any] | str | None) -> None:
+        if document is None:
+            self.credential_json = ""
+        elif isinstance(document, str):
+            json.loads(document)  # must be JSON
+            self.credential_json = document
+        else:
+            self.credential_json = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+class Evaluation(models.Model):
+    """
+    One evaluation of a rule for a learner, triggered by an event, a backfill or a retry: the
+    audit trail of why a credential was (or was not) awarded. Failed evaluations are retried
+    (``attempts``, ``retried_at``) until they succeed.
+
+    .. pii: The learner (user FK); the explanation holds the learner's grades and scores.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    class Outcome(models.TextChoices):
+        AWARDED = "awarded", _("awarded")
+        NOT_MET = "not_met", _("criteria not met")
+        ALREADY_HELD = "already_held", _("already held")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped")
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="microcreds_evaluations",
+        verbose_name=_("learner"),
+    )
+    definition = models.ForeignKey(
+        CredentialDefinition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("definition"),
+    )
+    award = models.ForeignKey(
+        Award,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("award"),
+    )
+    event_id = models.CharField(_("event id"), max_length=255, blank=True, db_index=True)
+    event_type = models.CharField(_("event type"), max_length=255, blank=True)
+    course_key = models.CharField(_("course key"), max_length=255, blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    retried_at = models.DateTimeField(_("last retried at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        indexes = [
+            # ``--retry-failed``: failed evaluations, oldest first.
+            models.Index(fields=["outcome", "created"], name="microcreds_eval_outcome"),
+            models.Index(fields=["user", "definition", "created"], name="microcreds_eval_user_def"),
+            models.Index(fields=["course_key", "created"], name="microcreds_eval_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type or 'evaluation'} user={self.user_id} -> {self.outcome}"
+
+
+def _add_update_fields(kwargs: dict[str, Any], *names: str) -> None:
+    """When save() was given ``update_fields``, make sure fields we change are in it."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None:
+        kwargs["update_fields"] = list(dict.fromkeys([*update_fields, *names]))

@@ -1,0 +1,10 @@
+"""
+A small Django project that loads openedx-microcreds exactly as the LMS and Studio do: through the
+plugin entry points and edx-django-utils' plugin functions. Used by the tests and the demo.
+
+The Celery app is imported here so that ``shared_task`` binds to it.
+"""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,144 @@
+"""
+Settings shared by the sandbox LMS and Studio.
+
+Like the platform, the project settings modules (``lms.py``, ``cms.py``) do not list the plugin:
+:func:`load_plugins` asks edx-django-utils for the apps registered under the project's entry
+point group and applies their settings modules, exactly as ``lms/envs/*.py`` do.
+
+Environment:
+
+* ``MICROCREDS_TEST_DB=mysql``: MariaDB/MySQL at ``MICROCREDS_MYSQL_HOST`` (127.0.0.1),
+  ``MICROCREDS_MYSQL_PORT`` (3306), user ``MICROCREDS_MYSQL_USER`` (root), password
+  ``MICROCREDS_MYSQL_PASSWORD`` (empty), database ``MICROCREDS_MYSQL_NAME`` (microcreds; the test
+  database is ``test_`` + that). Otherwise SQLite at ``MICROCREDS_SQLITE_PATH``
+  (default ``sandbox/db.sqlite3``).
+* ``MICROCREDS_CELERY_BROKER``: a broker URL; tasks then run on a worker instead of eagerly.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from edx_django_utils.plugins import add_plugins, get_plugin_apps
+
+SANDBOX_DIR = Path(__file__).resolve().parent.parent
+
+# Development only; never deploy the sandbox.
+SECRET_KEY = os.environ.get("MICROCREDS_SANDBOX_SECRET_KEY", "sandbox-only-insecure-secret-key")
+DEBUG = os.environ.get("MICROCREDS_SANDBOX_DEBUG", "1") == "1"
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver", "[::1]"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "waffle",  # the platform has it; edx-toggles (another plugin app) needs it
+    "sandbox.apps.SandboxConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ.get("MICROCREDS_SANDBOX_STATIC_ROOT", str(SANDBOX_DIR / "static"))
+
+
+def _databases():
+    if os.environ.get("MICROCREDS_TEST_DB", "").lower() == "mysql":
+        import pymysql
+
+        # Django's MySQL backend imports MySQLdb (mysqlclient) and refuses versions older than
+        # 2.2.1 (Django 5.2), reading ``MySQLdb.version_info``. PyMySQL stands in for it through
+        # install_as_MySQLdb() but reports its own 1.x version there, so claim the mysqlclient
+        # API level it emulates for the check to pass.
+        pymysql.version_info = (2, 2, 1, "final", 0)
+        pymysql.install_as_MySQLdb()
+        name = os.environ.get("MICROCREDS_MYSQL_NAME", "microcreds")
+        return {
+            "default": {
+                "ENGINE": "django.db.backends.mysql",
+                "NAME": name,
+                "USER": os.environ.get("MICROCREDS_MYSQL_USER", "root"),
+                "PASSWORD": os.environ.get("MICROCREDS_MYSQL_PASSWORD", ""),
+                "HOST": os.environ.get("MICROCREDS_MYSQL_HOST", "127.0.0.1"),
+                "PORT": os.environ.get("MICROCREDS_MYSQL_PORT", "3306"),
+                "OPTIONS": {"charset": "utf8mb4"},
+                "TEST": {
+                    "NAME": f"test_{name}",
+                    "CHARSET": "utf8mb4",
+                    "COLLATION": "utf8mb4_unicode_ci",
+                },
+            }
+        }
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("MICROCREDS_SQLITE_PATH", str(SANDBOX_DIR / "db.sqlite3")),
+        }
+    }
+
+
+DATABASES = _databases()
+
+# Celery: eager unless a broker is given. The platform's own settings name these the same way.
+CELERY_BROKER_URL = os.environ.get("MICROCREDS_CELERY_BROKER", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_DEFAULT_QUEUE = "microcreds.sandbox"
+
+LMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_LMS_URL", "http://localhost:8000")
+CMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_CMS_URL", "http://localhost:8010")
+
+# Operator choices, made before the plugin settings load: the plugin must keep them.
+MICROCREDS_PLATFORM_BACKEND = "openedx_microcreds.platform.FakePlatform"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"openedx_microcreds": {"handlers": ["console"], "level": "INFO"}},
+}
+
+
+def load_plugins(module_name, project, settings_types):
+    """Do what the platform's settings modules do for ``project`` ("lms.djangoapp" or
+    "cms.djangoapp"): add the plugin apps to INSTALLED_APPS, then apply each settings type's
+    plugin settings to the module ``module_name`` in order."""
+    module = sys.modules[module_name]
+    module.INSTALLED_APPS = [*module.INSTALLED_APPS, *get_plugin_apps(project)]
+    for settings_type in settings_types:
+        add_plugins(module_name, project, settings_type)

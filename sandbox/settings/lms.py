@@ -1,0 +1,9 @@
+"""The sandbox LMS, set up like a devstack: plugin settings common, production, devstack."""
+
+from .base import *  # noqa: F403
+from .base import load_plugins
+
+SANDBOX_PROJECT = "lms.djangoapp"
+ROOT_URLCONF = "sandbox.urls_lms"
+
+load_plugins(__name__, SANDBOX_PROJECT, ("common", "production", "devstack"))
