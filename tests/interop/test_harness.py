@@ -368,3 +368,10 @@ def test_registry_lookup_is_offline_and_separate(ob3_unsigned, test_key):
     core = verifier_core(signed, knownDIDRegistries=known, documents={registry_url: registry})
     assert core["summary"]["registeredIssuer"] is True
     assert core["summary"]["signatureValid"] is True
+
+
+def test_network_guard_refuses_every_way_out():
+    result = run_node("guard_check.mjs", {})
+    assert set(result) == {"fetch", "http", "https", "net", "dns"}
+    for way, message in result.items():
+        assert message.startswith("OfflineRefusal: offline interop harness refused"), (way, message)

@@ -11,6 +11,7 @@
 //   `http`/`https` directly (or a private fetch) cannot reach the network.
 // * `console.log/info/debug` are sent to stderr: stdout carries exactly one
 //   JSON document, the script's result.
+import dns from 'node:dns';
 import net from 'node:net';
 
 export class OfflineRefusal extends Error {
@@ -68,7 +69,8 @@ globalThis.fetch = offlineFetch;
 
 const realConnect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function guardedConnect(...args) {
-  const [first] = args;
+  // net.connect() passes its normalized [options, callback] pair as one array
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
   // allow local IPC (unix sockets / named pipes) only
   const isIpc = (typeof first === 'string' && !/^\d+$/.test(first)) ||
     (first && typeof first === 'object' && typeof first.path === 'string');
@@ -80,6 +82,16 @@ net.Socket.prototype.connect = function guardedConnect(...args) {
   throw new OfflineRefusal(
     `offline interop harness refused a network connection to ${target}`);
 };
+
+// no name lookups either (a lookup is traffic too)
+const refuseLookup = name => () => {
+  throw new OfflineRefusal(
+    `offline interop harness refused a DNS lookup (dns.${name})`);
+};
+for(const name of ['lookup', 'resolve', 'resolve4', 'resolve6', 'resolveAny']) {
+  dns[name] = refuseLookup(name);
+  dns.promises[name] = refuseLookup(name);
+}
 
 const toStderr = (...args) => {
   process.stderr.write(args.map(a => typeof a === 'string' ? a :
