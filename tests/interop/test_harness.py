@@ -375,3 +375,41 @@ def test_network_guard_refuses_every_way_out():
     assert set(result) == {"fetch", "http", "https", "net", "dns"}
     for way, message in result.items():
         assert message.startswith("OfflineRefusal: offline interop harness refused"), (way, message)
+
+
+def test_benchmark_script_runs(ob3_unsigned, test_key):
+    request = sign_request(ob3_unsigned, test_key, "eddsa-rdfc-2022", iterations=3, warmup=1)
+    result = run_node("benchmarks/node/bench.mjs", request)
+    assert result["verified"] is True, result["errors"]
+    assert result["iterations"] == 3
+    assert result["sign_ms"] > 0
+    assert result["verify_ms"] > 0
+
+
+def test_did_document_with_relative_ids_is_rejected_by_both(ob3_unsigned, test_key):
+    """Publish absolute verification method ids in did.json: neither stack resolves '#key-1'."""
+    credential = set_issuer(ob3_unsigned, DID_WEB)
+    signed = node_sign(
+        credential, test_key, controller=DID_WEB, verificationMethod=f"{DID_WEB}#key-1"
+    )
+    document = did_web_document(DID_WEB, test_key["publicKeyMultibase"])
+    document["verificationMethod"][0]["id"] = "#key-1"
+    document["assertionMethod"] = ["#key-1"]
+    document["authentication"] = ["#key-1"]
+
+    result = verify(signed, didDocuments={DID_WEB: document})
+    assert result["verified"] is False
+    assert any("not authorized by controller" in m for m in result["errors"])
+
+    summary = verifier_core(signed, didDocuments={DID_WEB: document})["summary"]
+    assert summary["signatureValid"] is False
+    assert any("not found" in m for m in summary["diagnosis"])
+
+
+def test_verifier_core_requires_a_credential_id(ob3_unsigned, test_key):
+    del ob3_unsigned["id"]
+    signed = node_sign(ob3_unsigned, test_key)
+    assert verify(signed)["verified"] is True
+    summary = verifier_core(signed)["summary"]
+    assert summary["signatureValid"] is False
+    assert [e["name"] for e in summary["fatalErrors"]] == ["invalid_credential_id"]

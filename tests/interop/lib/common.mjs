@@ -200,7 +200,9 @@ function dereferenceFragment(document, url, base, fragment) {
     for(const node of values) {
       if(node && typeof node === 'object' &&
         (absolute(node.id) === url || node.id === fragment)) {
-        return {'@context': document['@context'], ...node};
+        // the dereferenced method carries its absolute id, as a resolver's
+        // would; relative references elsewhere in the document stay as given
+        return {'@context': document['@context'], ...node, id: absolute(node.id)};
       }
     }
   }
