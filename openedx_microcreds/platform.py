@@ -144,24 +144,29 @@ def _user_to_platform_user(user: Any, full_name: str | None = None) -> PlatformU
     )
 
 
+def _users() -> Any:
+    """Users, with edx-platform's UserProfile (full name) joined in when the model has one."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    users = model.objects.all()
+    if any(f.name == "profile" and f.one_to_one for f in model._meta.get_fields()):
+        users = users.select_related("profile")
+    return users
+
+
 class EdxPlatform(PlatformAdapter):
     """The adapter used inside the LMS and Studio. Imports edx-platform lazily, per call."""
 
     def get_user(self, user_id: int) -> PlatformUser | None:
-        from django.contrib.auth import get_user_model
-
-        user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
+        user = _users().filter(pk=user_id).first()
         return _user_to_platform_user(user) if user else None
 
     def get_user_by_username(self, username: str) -> PlatformUser | None:
         from django.contrib.auth import get_user_model
 
-        model = get_user_model()
-        user = (
-            model.objects.select_related("profile")
-            .filter(**{model.USERNAME_FIELD: username})
-            .first()
-        )
+        field = get_user_model().USERNAME_FIELD
+        user = _users().filter(**{field: username}).first()
         return _user_to_platform_user(user) if user else None
 
     def read_grades(
