@@ -20,7 +20,6 @@ import functools
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from opaque_keys import InvalidKeyError
@@ -70,10 +69,27 @@ class CourseGradeSnapshot:
     assignment_averages: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "blocks", MappingProxyType(dict(self.blocks)))
+        # Private copies, so later changes to the caller's dicts do not leak in.
         object.__setattr__(
-            self, "assignment_averages", MappingProxyType(dict(self.assignment_averages))
+            self, "blocks", {str(k): (float(e), float(p)) for k, (e, p) in self.blocks.items()}
         )
+        object.__setattr__(
+            self,
+            "assignment_averages",
+            {str(k): float(v) for k, v in self.assignment_averages.items()},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy (for evidence snapshots and explanations)."""
+        return {
+            "user_id": self.user_id,
+            "course_key": self.course_key,
+            "percent": self.percent,
+            "passed": self.passed,
+            "letter_grade": self.letter_grade,
+            "blocks": {key: list(score) for key, score in self.blocks.items()},
+            "assignment_averages": dict(self.assignment_averages),
+        }
 
 
 def parse_course_key(course_key: Any) -> CourseKey:

@@ -1,5 +1,7 @@
 """The platform adapter: the fake used by tests and the demo, and EdxPlatform against stubs."""
 
+import dataclasses
+import json
 import subprocess
 import sys
 import types
@@ -108,8 +110,18 @@ class TestFakePlatform:
         assert snapshot.blocks[EXAM] == (9.0, 10.0)
         assert snapshot.blocks[PROBLEM] == (0.0, 0.0)  # asked for, never attempted
         assert snapshot.assignment_averages == {"Exam": 0.9, "Homework": 0.8}
-        with pytest.raises(TypeError):
-            snapshot.blocks[EXAM] = (1, 1)  # snapshots are read-only
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            snapshot.percent = 1.0
+        assert json.loads(json.dumps(snapshot.to_dict())) == {
+            "user_id": ada.id,
+            "course_key": COURSE,
+            "percent": 0.86,
+            "passed": True,
+            "letter_grade": "Pass",
+            "blocks": {EXAM: [9.0, 10.0], PROBLEM: [0.0, 0.0]},
+            "assignment_averages": {"Exam": 0.9, "Homework": 0.8},
+        }
+        assert dataclasses.asdict(snapshot)["blocks"][EXAM] == (9.0, 10.0)
 
     def test_passing_follows_the_course_cutoff(self, fake_platform):
         fake_platform.add_course(COURSE, "Credentials 101", passing_grade=0.7)
