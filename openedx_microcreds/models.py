@@ -340,6 +340,9 @@ class Award(models.Model):
     ``credential_json`` keeps the signed document byte for byte, as issued; MySQL's JSON type
     would reorder keys and renormalise numbers.
 
+    Retirement (not written yet): a learner's retirement must revoke their awards and blank
+    ``credential_json`` and ``evidence``; deleting the user deletes the rows.
+
     .. pii: The learner (user FK), the signed credential (names the learner, may carry a salted
        email hash), the evidence snapshot (grades) and the revoking user.
     .. pii_types: id, name, other
@@ -448,6 +451,8 @@ class Evaluation(models.Model):
     One evaluation of a rule for a learner, triggered by an event, a backfill or a retry: the
     audit trail of why a credential was (or was not) awarded. Failed evaluations are retried
     (``attempts``, ``retried_at``) until they succeed.
+
+    Retirement (not written yet): a learner's retirement must delete their evaluations.
 
     .. pii: The learner (user FK); the explanation holds the learner's grades and scores.
     .. pii_types: id, other
