@@ -113,7 +113,7 @@ class _Evaluator:
         percent = _usable(self.facts.course_percent(course))
         if percent is None:
             return self._failed(clause, f"{name}: no grade recorded in {course}", clause.minimum)
-        return self._compared(clause, f"{name}: {score_percent(percent)}", percent)
+        return self._compared(clause, f"{name}: {score_percent(percent, clause.minimum)}", percent)
 
     def _assignment_average(self, clause: AssignmentAverage) -> Explanation:
         name = clause_name(clause)
@@ -127,7 +127,7 @@ class _Evaluator:
                 f"{name}: no '{clause.assignment_type}' assignments graded in {course}",
                 clause.minimum,
             )
-        return self._compared(clause, f"{name}: {score_percent(average)}", average)
+        return self._compared(clause, f"{name}: {score_percent(average, clause.minimum)}", average)
 
     def _block_score(self, clause: BlockScore) -> Explanation:
         name = clause_name(clause)
@@ -138,7 +138,7 @@ class _Evaluator:
                 clause, f"{name}: {outcome.missing} for {clause.block}", clause.minimum, (outcome,)
             )
         scored = (
-            f"{name}: scored {score_percent(fraction)} "
+            f"{name}: scored {score_percent(fraction, clause.minimum)} "
             f"({points(outcome.earned)}/{points(outcome.possible)})"
         )
         return self._compared(clause, scored, fraction, (outcome,))
@@ -156,9 +156,8 @@ class _Evaluator:
         average = (
             sum(outcome.weight * (outcome.fraction or 0.0) for outcome in outcomes) / total_weight
         )
-        scored = (
-            f"{name}: scored {score_percent(average)} weighted over {activities(len(outcomes))}"
-        )
+        over = activities(len(outcomes))
+        scored = f"{name}: scored {score_percent(average, clause.minimum)} weighted over {over}"
         return self._compared(clause, scored, average, outcomes)
 
     def _holds_credential(self, clause: HoldsCredential) -> Explanation:

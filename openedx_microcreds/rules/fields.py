@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from typing import Any, TypeGuard
 
 from .keys import (
@@ -30,6 +31,8 @@ COURSE_REQUIRED = (
     f"course its grades come from, like '{COURSE_EXAMPLE}'"
 )
 
+# Control characters, line and paragraph separators.
+_LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -137,6 +140,12 @@ class FieldReader:
             return None
         if not isinstance(raw, str) or not raw.strip():
             self.problem(key, f"must be non-empty text, got {show(raw)}")
+            return None
+        if any(unicodedata.category(char) in _LINE_BREAKING for char in raw):
+            # Labels and names end up in one-line summaries and Markdown list items.
+            self.problem(
+                key, f"must be one line of text without control characters, got {show(raw)}"
+            )
             return None
         return raw
 

@@ -63,7 +63,7 @@ class Threshold:
         """ResultDescription.requiredValue: "80.0" for Percent, "Completed" for Status."""
         if self.result_type == "Status":
             return STATUS_COMPLETED
-        return result_value(self.required)
+        return result_value(self.required, self.required)
 
     @property
     def required_percent(self) -> str:
@@ -117,16 +117,19 @@ def thresholds(rule: Rule) -> list[Threshold]:
 
 
 def results(explanation: Explanation) -> list[ResultValue]:
-    """The learner's result for every threshold clause in an evaluation, in document
-    order. Percent values round down to 0.1 ("79.9", never "80.0" for a miss); a Percent
-    clause with no recorded score has value None (leave `value` out of the Result)."""
+    """The learner's result for every threshold clause in an evaluation, in document order.
+
+    Percent values round down to 0.1, or finer when the threshold is finer: "79.9" (never
+    "80.0" for a miss), "56.25" against a 56.25% threshold. A Percent clause with no
+    recorded score has value None: leave `value` out of that Result.
+    """
     found = []
     for node in explanation.walk():
         if node.type in _STATUS_TYPES:
             status = STATUS_COMPLETED if node.passed else STATUS_FAILED
             found.append(ResultValue(node.clause_id, "Status", status, node.passed))
         elif node.type in _PERCENT_TYPES:
-            value = None if node.actual is None else result_value(node.actual)
+            value = None if node.actual is None else result_value(node.actual, node.required)
             found.append(ResultValue(node.clause_id, "Percent", value, node.passed))
     return found
 

@@ -165,3 +165,12 @@ def test_referenced_courses_follow_usage_keys():
     assert referenced_courses(
         parse_rule({"type": "block_score", "block": CAPSTONE, "min": 0.5}), ccx
     ) == {ccx}
+
+
+def test_a_precise_threshold_is_reported_with_its_precision():
+    rule = parse_rule({"type": "assignment_average", "assignment_type": "Exam", "min": 0.5625})
+    facts = FakeFacts(averages={(COURSE, "Exam"): 0.5625})
+    explanation = evaluate(rule, facts, course_key=COURSE)
+    assert explanation.summary == "Exam average: 56.25%, needs 56.25%"
+    assert results(explanation) == [ResultValue("$", "Percent", "56.25", True)]
+    assert thresholds(rule)[0].required_value == "56.25"

@@ -529,6 +529,17 @@ class TestLeafFields:
         assert problems_of(score(label="  ")) == [("$.label", 'must be non-empty text, got "  "')]
         assert problems_of(score(label=3)) == [("$.label", "must be non-empty text, got 3")]
 
+    @pytest.mark.parametrize("text", ["Capstone\nproject", "Capstone\tproject", "a\u2028b"])
+    def test_texts_must_be_one_line(self, text):
+        assert problems_of(score(label=text)) == [
+            (
+                "$.label",
+                f"must be one line of text without control characters, got {json.dumps(text)}",
+            )
+        ]
+        [(path, _)] = problems_of(competency(name=text))
+        assert path == "$.name"
+
     def test_assignment_type_is_required_text(self):
         assert problems_of({"type": "assignment_average", "min": 0.7}) == [
             ("$.assignment_type", "is required in a clause of type 'assignment_average': "
