@@ -54,7 +54,27 @@ class MicrocredsConfig(AppConfig):
             # Each entry: {"receiver_func_name": ..., "signal_path": "openedx_events...."}.
             LMS: {
                 "relative_path": "receivers",
-                "receivers": [],
+                "receivers": [
+                    {
+                        "receiver_func_name": "on_course_passing_status_updated",
+                        "signal_path": "openedx_events.learning.signals."
+                        "COURSE_PASSING_STATUS_UPDATED",
+                    },
+                    {
+                        "receiver_func_name": "on_ccx_course_passing_status_updated",
+                        "signal_path": "openedx_events.learning.signals."
+                        "CCX_COURSE_PASSING_STATUS_UPDATED",
+                    },
+                    {
+                        "receiver_func_name": "on_persistent_grade_summary_changed",
+                        "signal_path": "openedx_events.learning.signals."
+                        "PERSISTENT_GRADE_SUMMARY_CHANGED",
+                    },
+                    {
+                        "receiver_func_name": "on_certificate_created",
+                        "signal_path": "openedx_events.learning.signals.CERTIFICATE_CREATED",
+                    },
+                ],
             },
         },
     }

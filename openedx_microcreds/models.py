@@ -326,6 +326,49 @@ class CredentialDefinition(TimeStampedModel):
         return not self.course_key
 
 
+class StatusList(models.Model):
+    """
+    A Bitstring Status List (revocation) of one issuer: one bit per credential, at least
+    131,072 entries. A full list is closed and the next one opened (``sequence`` + 1).
+
+    ``bits`` holds the raw bitstring; ``allocated`` counts indexes handed out, so the list
+    knows when it is full without scanning awards. The signed list credential is cached in
+    ``signed_json`` and re-signed only when a bit changes (``bits_version`` > ``signed_version``).
+
+    .. no_pii:
+    """
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(
+        Issuer, on_delete=models.PROTECT, related_name="status_lists", verbose_name=_("issuer")
+    )
+    purpose = models.CharField(_("status purpose"), max_length=16, default="revocation")
+    sequence = models.PositiveIntegerField(_("sequence"), default=1)
+    size = models.PositiveIntegerField(_("entries"), default=131_072)
+    allocated = models.PositiveIntegerField(_("allocated entries"), default=0)
+    bits = models.BinaryField(_("bits"), default=b"", editable=False)
+    bits_version = models.PositiveIntegerField(default=1, editable=False)
+    signed_json = models.TextField(blank=True, default="", editable=False)
+    signed_version = models.PositiveIntegerField(default=0, editable=False)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "purpose", "sequence"], name="microcreds_status_list_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.purpose} list #{self.sequence} ({self.allocated}/{self.size})"
+
+    @property
+    def is_full(self) -> bool:
+        return self.allocated >= self.size
+
+
 class AwardQuerySet(models.QuerySet):
     def active(self) -> AwardQuerySet:
         return self.filter(state=Award.State.ACTIVE)
@@ -389,6 +432,23 @@ class Award(models.Model):
         verbose_name=_("revoked by"),
     )
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    signing_key = models.ForeignKey(
+        SigningKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+        verbose_name=_("signing key"),
+    )
+    status_list = models.ForeignKey(
+        StatusList,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+        verbose_name=_("status list"),
+    )
+    status_index = models.PositiveIntegerField(_("status list index"), null=True, blank=True)
     triggering_event_id = models.CharField(_("triggering event id"), max_length=255, blank=True)
     evidence = models.JSONField(
         _("evidence snapshot"),
@@ -408,6 +468,9 @@ class Award(models.Model):
             models.UniqueConstraint(
                 fields=["user", "definition", "active_marker"],
                 name="microcreds_award_one_active",
+            ),
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="microcreds_award_status_index"
             ),
             _check_constraint(
                 _marker_matches_state("active"), "microcreds_award_marker_matches_state"
@@ -470,9 +533,13 @@ class Evaluation(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="microcreds_evaluations",
         verbose_name=_("learner"),
     )
+    # The user id as the event gave it: kept when no such user exists, so the event is not lost.
+    event_user_id = models.CharField(_("user id in the event"), max_length=64, blank=True)
     definition = models.ForeignKey(
         CredentialDefinition,
         on_delete=models.SET_NULL,

@@ -1,0 +1,290 @@
+"""Decide who gets which credential: evaluate rules against the platform's grades, record every
+decision with its explanation, and issue when a rule is met.
+
+Each definition is evaluated in isolation: a failure (a grade lookup, a missing key, a broken
+rule) is recorded as a failed, retryable Evaluation and the others still run. Nothing is lost:
+an event for a user we cannot find is recorded too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import rules
+from .models import Award, CredentialDefinition, Evaluation
+from .platform import CourseGradeSnapshot, PlatformAdapter, PlatformUser, get_platform
+from .rules.keys import resolve_block_course
+from .rules.model import BlockScore, CompetencyClause, WeightedAverage
+from .triggers import Trigger
+
+log = logging.getLogger(__name__)
+Outcome = Evaluation.Outcome
+
+
+def blocks_by_course(rule: rules.Rule, default_course: str | None) -> dict[str, set[str]]:
+    """Usage keys whose scores the rule reads, per course (so each course is read once)."""
+    found: dict[str, set[str]] = {}
+    for clause in rule.clauses():
+        if isinstance(clause, BlockScore):
+            entries = [clause.block]
+        elif isinstance(clause, WeightedAverage | CompetencyClause):
+            entries = [entry.block for entry in clause.blocks]
+        else:
+            continue
+        for block in entries:
+            course = resolve_block_course(clause.course, block, default_course)
+            if course:
+                found.setdefault(course, set()).add(block)
+    return found
+
+
+@dataclass
+class PlatformFacts:
+    """The rule engine's view of one learner, read from the platform once per course."""
+
+    platform: PlatformAdapter
+    user_id: int
+    blocks: dict[str, set[str]]
+    held_slugs: set[str]
+    snapshots: dict[str, CourseGradeSnapshot] = field(default_factory=dict)
+
+    def _grade(self, course_key: str) -> CourseGradeSnapshot:
+        if course_key not in self.snapshots:
+            self.snapshots[course_key] = self.platform.read_grades(
+                self.user_id, course_key, block_keys=sorted(self.blocks.get(course_key, ()))
+            )
+        return self.snapshots[course_key]
+
+    def course_passed(self, course_key: str) -> bool | None:
+        return self._grade(course_key).passed
+
+    def course_percent(self, course_key: str) -> float | None:
+        return self._grade(course_key).percent
+
+    def block_score(self, course_key: str, usage_key: str) -> rules.Score | None:
+        score = self._grade(course_key).blocks.get(usage_key)
+        return rules.Score(*score) if score is not None else None
+
+    def assignment_type_average(self, course_key: str, assignment_type: str) -> float | None:
+        return self._grade(course_key).assignment_averages.get(assignment_type)
+
+    def holds_credential(self, slug: str) -> bool:
+        return slug in self.held_slugs
+
+
+def held_slugs(user_id: int) -> set[str]:
+    return set(
+        Award.objects.active().filter(user_id=user_id).values_list("definition__slug", flat=True)
+    )
+
+
+def parsed_rule(definition: CredentialDefinition) -> rules.Rule:
+    return rules.parse_rule(definition.rule, require_explicit_course=definition.course_key is None)
+
+
+def definitions_for_course(course_key: str) -> list[CredentialDefinition]:
+    """Active definitions of the course, and active pathways whose rules read its grades."""
+    active = CredentialDefinition.objects.filter(state=CredentialDefinition.State.ACTIVE)
+    found = list(active.filter(course_key=course_key).select_related("issuer"))
+    for pathway in active.filter(course_key__isnull=True).select_related("issuer"):
+        try:
+            if course_key in rules.referenced_courses(parsed_rule(pathway), None):
+                found.append(pathway)
+        except rules.RuleValidationError:
+            found.append(pathway)  # evaluated, so the broken rule is recorded as a failure
+    return found
+
+
+def definitions_requiring(slug: str) -> list[CredentialDefinition]:
+    """Active definitions that stack on ``slug`` (re-evaluated when it is awarded)."""
+    found = []
+    active = CredentialDefinition.objects.filter(state=CredentialDefinition.State.ACTIVE)
+    for definition in active.exclude(slug=slug).select_related("issuer"):
+        try:
+            if slug in rules.required_credentials(parsed_rule(definition)):
+                found.append(definition)
+        except rules.RuleValidationError:
+            continue
+    return found
+
+
+def process_trigger(trigger: Trigger) -> list[Evaluation]:
+    """Evaluate every definition the trigger concerns for its learner."""
+    platform = get_platform()
+    learner = platform.get_user(trigger.user_id)
+    if learner is None:
+        return [_record_failure(None, None, trigger, f"no user with id {trigger.user_id}")]
+    if trigger.awarded_slug:
+        definitions = definitions_requiring(trigger.awarded_slug)
+    elif trigger.course_key:
+        definitions = definitions_for_course(trigger.course_key)
+        if trigger.ccx_key:  # a CCX may have credentials of its own besides its master's
+            definitions += definitions_for_course(trigger.ccx_key)
+    else:
+        return [_record_failure(learner, None, trigger, "the event names no course")]
+    return [
+        evaluate_and_award(definition, learner, trigger, platform) for definition in definitions
+    ]
+
+
+def evaluate_and_award(
+    definition: CredentialDefinition,
+    learner: PlatformUser,
+    trigger: Trigger,
+    platform: PlatformAdapter | None = None,
+    *,
+    dry_run: bool = False,
+    record: Evaluation | None = None,
+) -> Evaluation:
+    """Evaluate one definition for one learner; issue when met (unless ``dry_run``).
+
+    Returns the Evaluation: saved, except for ``already_held`` (duplicate events would flood the
+    audit table with non-decisions) and dry runs. ``record`` is a failed Evaluation being
+    retried: it is updated in place instead of adding a row.
+    """
+    from .issuing import issue
+
+    platform = platform or get_platform()
+    held = held_slugs(learner.id)
+    if definition.slug in held and not dry_run:
+        if record is not None:  # a retried failure that something else has since awarded
+            return _save(record, definition, learner, trigger, Outcome.ALREADY_HELD, {}, False)
+        return Evaluation(
+            user_id=learner.id,
+            definition=definition,
+            outcome=Outcome.ALREADY_HELD,
+            event_id=trigger.event_id,
+            event_type=trigger.event_type,
+            course_key=trigger.course_key or "",
+        )
+    try:
+        rule = parsed_rule(definition)
+        facts = PlatformFacts(
+            platform, learner.id, blocks_by_course(rule, definition.course_key), held
+        )
+        explanation = rules.evaluate(rule, facts, course_key=definition.course_key)
+        details = {
+            "explanation": explanation.to_dict(),
+            "grades": {course: snap.to_dict() for course, snap in facts.snapshots.items()},
+        }
+        if not explanation.passed:
+            return _save(record, definition, learner, trigger, Outcome.NOT_MET, details, dry_run)
+        if dry_run:
+            return _save(record, definition, learner, trigger, Outcome.AWARDED, details, True)
+        outcome = issue(
+            definition, learner, explanation, event_id=trigger.event_id, evidence=details
+        )
+    except Exception as exc:  # recorded and retryable; never lost, never half-issued
+        log.exception("microcreds: evaluating %s for user %s failed", definition.slug, learner.id)
+        return _record_failure(learner, definition, trigger, f"{type(exc).__name__}: {exc}", record)
+    if not outcome.created:
+        details["award"] = str(outcome.award.uuid)
+        return _save(record, definition, learner, trigger, Outcome.ALREADY_HELD, details, dry_run)
+    evaluation = _save(record, definition, learner, trigger, Outcome.AWARDED, details, False)
+    evaluation.award = outcome.award
+    evaluation.save(update_fields=["award"])
+    _after_award(outcome.award)
+    return evaluation
+
+
+def _after_award(award: Award) -> None:
+    """Once the award is committed: announce it and re-evaluate credentials stacked on it."""
+    from .events import emit_badge_awarded
+    from .tasks import schedule_evaluation
+
+    def announce() -> None:
+        emit_badge_awarded(award)
+        schedule_evaluation(
+            Trigger(
+                event_type="microcreds.award",
+                user_id=award.user_id,
+                event_id=f"award:{award.uuid}",
+                awarded_slug=award.definition.slug,
+            )
+        )
+
+    transaction.on_commit(announce)
+
+
+def _save(
+    record: Evaluation | None,
+    definition: CredentialDefinition | None,
+    learner: PlatformUser | None,
+    trigger: Trigger,
+    outcome: str,
+    details: dict[str, Any],
+    dry_run: bool,
+    error: str = "",
+) -> Evaluation:
+    evaluation = record or Evaluation(
+        user_id=learner.id if learner else None,
+        event_user_id=str(trigger.user_id),
+        definition=definition,
+        event_id=trigger.event_id,
+        event_type=trigger.event_type,
+        course_key=trigger.course_key or "",
+    )
+    if record is not None:
+        evaluation.attempts += 1
+        evaluation.retried_at = timezone.now()
+    evaluation.outcome = outcome
+    evaluation.explanation = {**details, "trigger": trigger.to_dict()}
+    evaluation.error = error
+    if not dry_run:
+        evaluation.save()
+    return evaluation
+
+
+def _record_failure(
+    learner: PlatformUser | None,
+    definition: CredentialDefinition | None,
+    trigger: Trigger,
+    error: str,
+    record: Evaluation | None = None,
+) -> Evaluation:
+    log.error("microcreds: %s (event %s %s)", error, trigger.event_type, trigger.event_id)
+    return _save(record, definition, learner, trigger, Outcome.FAILED, {}, False, error)
+
+
+def retry_failed(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
+    """Evaluate failed evaluations again, updating each row in place."""
+    platform = get_platform()
+    done = []
+    for failed in evaluations:
+        trigger = (
+            Trigger.from_dict(failed.explanation.get("trigger") or {})
+            if failed.explanation
+            else None
+        )
+        trigger = trigger or Trigger(
+            event_type=failed.event_type,
+            user_id=failed.user_id or int(failed.event_user_id),
+            course_key=failed.course_key or None,
+            event_id=failed.event_id,
+        )
+        learner = platform.get_user(trigger.user_id)
+        if learner is None or failed.definition is None:
+            if learner is None:
+                done.append(
+                    _record_failure(
+                        None,
+                        failed.definition,
+                        trigger,
+                        f"no user with id {trigger.user_id}",
+                        failed,
+                    )
+                )
+                continue
+            failed.delete()  # superseded by a full re-run of the trigger
+            done.extend(process_trigger(trigger))
+            continue
+        done.append(
+            evaluate_and_award(failed.definition, learner, trigger, platform, record=failed)
+        )
+    return done

@@ -1,0 +1,216 @@
+"""A small, realistic catalogue for the demo, the tests and the benchmarks: an issuer with a key,
+two courses on the fake platform, a capstone + competency micro-credential, a course credential,
+and a two-course pathway. Events are sent through the real openedx-events signals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from openedx_events.data import EventsMetadata
+from openedx_events.learning.data import (
+    CcxCourseData,
+    CcxCoursePassingStatusData,
+    CertificateData,
+    CourseData,
+    CoursePassingStatusData,
+    PersistentCourseGradeData,
+    UserData,
+    UserPersonalData,
+)
+from openedx_events.learning.signals import (
+    CCX_COURSE_PASSING_STATUS_UPDATED,
+    CERTIFICATE_CREATED,
+    COURSE_PASSING_STATUS_UPDATED,
+    PERSISTENT_GRADE_SUMMARY_CHANGED,
+)
+from opaque_keys.edx.keys import CourseKey
+
+DATA_COURSE = "course-v1:DemoX+Data101+2026"
+VIZ_COURSE = "course-v1:DemoX+Viz201+2026"
+CAPSTONE = "block-v1:DemoX+Data101+2026+type@sequential+block@capstone"
+ANALYSIS_1 = "block-v1:DemoX+Data101+2026+type@sequential+block@analysis1"
+ANALYSIS_2 = "block-v1:DemoX+Data101+2026+type@vertical+block@analysis2"
+
+ANALYST_RULE = {
+    "type": "all",
+    "of": [
+        {"type": "course_passed"},
+        {
+            "type": "block_score",
+            "id": "capstone",
+            "block": CAPSTONE,
+            "min": 0.8,
+            "label": "Capstone project",
+        },
+        {
+            "type": "competency",
+            "id": "data-analysis",
+            "name": "Data analysis",
+            "framework": "Example Skills Framework",
+            "code": "DA-1",
+            "url": "https://frameworks.example.org/competencies/data-analysis",
+            "blocks": [{"block": ANALYSIS_1}, {"block": ANALYSIS_2, "weight": 2}],
+            "min": 0.75,
+        },
+    ],
+}
+VIZ_RULE = {
+    "type": "all",
+    "of": [
+        {"type": "course_passed"},
+        {"type": "assignment_average", "assignment_type": "Exam", "min": 0.7},
+    ],
+}
+PATHWAY_RULE = {
+    "type": "all",
+    "of": [
+        {"type": "holds_credential", "credential": "data-analyst"},
+        {"type": "holds_credential", "credential": "data-visualizer"},
+    ],
+}
+
+
+def create_catalogue(base_url: str = "https://lms.example.edu"):
+    """Issuer, active key, courses and the three definitions; returns the issuer."""
+    from openedx_microcreds.models import CredentialDefinition, Issuer
+    from openedx_microcreds.platform import FakePlatform
+    from openedx_microcreds.signing import generate_signing_key
+
+    issuer = Issuer.objects.create(
+        name="Example University", url=base_url, email="credentials@example.edu"
+    )
+    generate_signing_key(issuer, key_id="key-1")
+    FakePlatform.add_course(DATA_COURSE, "Data Analysis with Python", ("Homework", "Exam"))
+    FakePlatform.add_course(VIZ_COURSE, "Data Visualization", ("Homework", "Exam"))
+    active = CredentialDefinition.State.ACTIVE
+    CredentialDefinition.objects.create(
+        slug="data-analyst",
+        issuer=issuer,
+        course_key=DATA_COURSE,
+        state=active,
+        name="Data Analyst",
+        achievement_type="MicroCredential",
+        rule=ANALYST_RULE,
+        description="Applied data analysis, demonstrated in a graded capstone project.",
+        validity_days=730,
+    )
+    CredentialDefinition.objects.create(
+        slug="data-visualizer",
+        issuer=issuer,
+        course_key=VIZ_COURSE,
+        state=active,
+        name="Data Visualizer",
+        achievement_type="Badge",
+        rule=VIZ_RULE,
+        description="Communicating data with charts.",
+    )
+    CredentialDefinition.objects.create(
+        slug="data-pathway",
+        issuer=issuer,
+        course_key=None,
+        state=active,
+        name="Data Pathway",
+        achievement_type="Certificate",
+        rule=PATHWAY_RULE,
+        description="Both data micro-credentials: analysis and visualization.",
+    )
+    return issuer
+
+
+def _metadata(signal) -> EventsMetadata:
+    return EventsMetadata(event_type=signal.event_type, id=uuid.uuid4(), time=datetime.now(UTC))
+
+
+def _user_data(learner) -> UserData:
+    return UserData(
+        id=learner.id,
+        is_active=learner.is_active,
+        pii=UserPersonalData(
+            username=learner.username, email=learner.email, name=learner.full_name
+        ),
+    )
+
+
+def _course_data(course_key: str) -> CourseData:
+    return CourseData(course_key=CourseKey.from_string(course_key))
+
+
+def send_passing_status(learner, course_key: str, *, is_passing: bool = True) -> None:
+    COURSE_PASSING_STATUS_UPDATED.send_event(
+        course_passing_status=CoursePassingStatusData(
+            is_passing=is_passing, course=_course_data(course_key), user=_user_data(learner)
+        )
+    )
+
+
+def send_ccx_passing_status(learner, ccx_key: str, master_key: str | None) -> None:
+    from ccx_keys.locator import CCXLocator
+
+    CCX_COURSE_PASSING_STATUS_UPDATED.send_event(
+        course_passing_status=CcxCoursePassingStatusData(
+            is_passing=True,
+            course=CcxCourseData(
+                ccx_course_key=CCXLocator.from_string(ccx_key),
+                master_course_key=CourseKey.from_string(master_key) if master_key else None,
+            ),
+            user=_user_data(learner),
+        )
+    )
+
+
+def send_persistent_grade(learner, course_key: str, percent: float) -> None:
+    PERSISTENT_GRADE_SUMMARY_CHANGED.send_event(
+        grade=PersistentCourseGradeData(
+            user_id=learner.id,
+            course=_course_data(course_key),
+            course_edited_timestamp=datetime.now(UTC),
+            course_version="1",
+            grading_policy_hash="hash",
+            percent_grade=percent,
+            letter_grade="Pass" if percent >= 0.5 else "",
+            passed_timestamp=datetime.now(UTC) if percent >= 0.5 else None,
+        )
+    )
+
+
+def send_certificate_created(learner, course_key: str) -> None:
+    CERTIFICATE_CREATED.send_event(
+        certificate=CertificateData(
+            user=_user_data(learner),
+            course=_course_data(course_key),
+            mode="verified",
+            grade="0.9",
+            current_status="downloadable",
+            download_url="",
+            name=learner.full_name,
+        )
+    )
+
+
+def grade_analyst(learner, *, capstone: float, analysis: tuple[float, float], percent: float):
+    """Set a learner's Data101 grades: capstone and the two competency activities (fractions)."""
+    from openedx_microcreds.platform import FakePlatform
+
+    FakePlatform.set_grade(
+        learner,
+        DATA_COURSE,
+        percent=percent,
+        blocks={
+            CAPSTONE: (capstone * 25, 25.0),
+            ANALYSIS_1: (analysis[0] * 10, 10.0),
+            ANALYSIS_2: (analysis[1] * 10, 10.0),
+        },
+        assignment_averages={"Homework": percent, "Exam": percent},
+    )
+
+
+def grade_visualizer(learner, *, exam: float, percent: float):
+    from openedx_microcreds.platform import FakePlatform
+
+    FakePlatform.set_grade(
+        learner,
+        VIZ_COURSE,
+        percent=percent,
+        assignment_averages={"Homework": percent, "Exam": exam},
+    )
