@@ -61,7 +61,8 @@ def show(value: object) -> str:
 
 
 def key_path(path: str, key: object) -> str:
-    """ "$.of[1]" + "min" -> "$.of[1].min"; odd keys are quoted: $.of[1]["my key"]."""
+    """The path of `key` inside the object at `path`: $.of[1].min, or $.of[1]["my key"]
+    for keys that are not identifiers."""
     if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
         return f"{path}.{key}"
     return f"{path}[{json.dumps(key) if isinstance(key, str) else repr(key)}]"
@@ -121,7 +122,7 @@ class FieldReader:
         expected = (
             f'between 1 and {clause_count} (the number of clauses in "of")'
             if clause_count is not None
-            else "of at least 1"
+            else "at least 1"
         )
         raw = self.raw(key, required=True, expected=f"a whole number {expected}")
         if raw is MISSING:

@@ -1,5 +1,8 @@
 """The learner-facing Markdown criteria."""
 
+from pathlib import Path
+
+import openedx_microcreds.rules as package
 from openedx_microcreds.rules import describe, parse_rule
 
 from .fakes import COURSE, OTHER_COURSE, block
@@ -103,3 +106,10 @@ def test_author_text_cannot_inject_markdown():
     assert describe(rule).splitlines()[1] == (
         r"- Score at least 80% on **\*\*Final\*\* \[click\](https://evil.example) \_x\_ \<b\>**."
     )
+
+
+def test_the_readme_example_parses_and_describes_as_documented():
+    readme = (Path(package.__file__).parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```json\n", 1)[1].split("```", 1)[0]
+    narrative = readme.split("```markdown\n", 1)[1].split("```", 1)[0]
+    assert describe(parse_rule(example)) == narrative.strip()

@@ -306,7 +306,7 @@ class TestComposites:
 
     def test_n_is_checked_even_when_of_is_unusable(self):
         assert problems_of({"type": "at_least", "n": 0, "of": []}) == [
-            ("$.n", "must be of at least 1, got 0"),
+            ("$.n", "must be at least 1, got 0"),
             ("$.of", "must not be empty: list at least one rule clause"),
         ]
 
