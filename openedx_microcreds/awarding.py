@@ -174,6 +174,9 @@ def evaluate_and_award(
             "grades": {course: snap.to_dict() for course, snap in facts.snapshots.items()},
         }
         if not explanation.passed:
+            repeat = None if (record or dry_run) else _same_as_last(definition, learner, details)
+            if repeat is not None:
+                return repeat
             return _save(record, definition, learner, trigger, Outcome.NOT_MET, details, dry_run)
         if dry_run:
             return _save(record, definition, learner, trigger, Outcome.AWARDED, details, True)
@@ -191,6 +194,22 @@ def evaluate_and_award(
     evaluation.save(update_fields=["award"])
     _after_award(outcome.award)
     return evaluation
+
+
+def _same_as_last(
+    definition: CredentialDefinition, learner: PlatformUser, details: dict[str, Any]
+) -> Evaluation | None:
+    """The learner's last evaluation of ``definition`` when it reached the same "not met"
+    decision on the same numbers: grade recomputes repeat themselves, the audit need not."""
+    last = (
+        Evaluation.objects.filter(user_id=learner.id, definition=definition)
+        .order_by("-created", "-pk")
+        .first()
+    )
+    if last is not None and last.outcome == Outcome.NOT_MET:
+        if last.explanation.get("explanation") == details["explanation"]:
+            return last
+    return None
 
 
 def _after_award(award: Award) -> None:

@@ -119,7 +119,7 @@ def test_unknown_user_and_malformed_ccx_are_recorded(catalogue, learner):
 
 
 def _lists(award):
-    from openedx_microcreds.credentials import sign, status_list_credential, StatusBits
+    from openedx_microcreds.credentials import StatusBits, sign, status_list_credential
     from openedx_microcreds.signing import load_private_key
     from openedx_microcreds.status import status_list_url
 

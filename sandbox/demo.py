@@ -1,0 +1,186 @@
+#!/usr/bin/env python
+"""`make demo`: the whole job on the embedded default (SQLite, eager tasks).
+
+Creates an issuer and key, two courses with a capstone + competency credential and a course
+credential, and a two-course pathway; sends real openedx-events for a handful of learners; prints
+who got what and why; writes every credential to demo-output/ with a summary.json; then serves
+the sandbox LMS on http://127.0.0.1:8000 until Ctrl-C (NO_SERVE=1 exits after writing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUTPUT = Path(os.environ.get("DEMO_OUTPUT", REPO / "demo-output"))
+BASE_URL = "http://127.0.0.1:8000"
+
+
+def configure_django() -> None:
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "sandbox"]
+    sys.path.insert(0, str(REPO))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sandbox.settings.lms"
+    os.environ["MICROCREDS_SQLITE_PATH"] = str(OUTPUT / "demo.sqlite3")
+    os.environ["MICROCREDS_SANDBOX_LMS_URL"] = BASE_URL
+    os.environ.pop("MICROCREDS_TEST_DB", None)
+    os.environ.pop("MICROCREDS_CELERY_BROKER", None)
+    import django
+
+    django.setup()
+
+
+# (username, full name, what happens) — a cast that exercises every branch of the rules.
+LEARNERS = [
+    ("ada", "Ada Lovelace", "passes both courses: both micro-credentials and the pathway"),
+    ("alan", "Alan Turing", "passes Data101 with a strong capstone"),
+    ("grace", "Grace Hopper", "passes Data101 but misses the capstone threshold"),
+    ("katherine", "Katherine Johnson", "strong capstone, competency activities too weak"),
+    ("linus", "Linus Torvalds", "does not pass Data101"),
+    ("barbara", "Barbara Liskov", "passes Viz201's exams"),
+]
+
+
+def play_events() -> None:
+    from openedx_microcreds.platform import FakePlatform
+    from sandbox import scenario as s
+
+    users = {
+        name: FakePlatform.add_user(name, f"{name}@example.edu", full) for name, full, _ in LEARNERS
+    }
+    s.grade_analyst(users["ada"], capstone=0.92, analysis=(0.85, 0.9), percent=0.89)
+    s.grade_visualizer(users["ada"], exam=0.88, percent=0.86)
+    s.grade_analyst(users["alan"], capstone=0.96, analysis=(0.9, 0.8), percent=0.91)
+    s.grade_analyst(users["grace"], capstone=0.72, analysis=(0.9, 0.95), percent=0.84)
+    s.grade_analyst(users["katherine"], capstone=0.88, analysis=(0.6, 0.7), percent=0.8)
+    s.grade_analyst(users["linus"], capstone=0.4, analysis=(0.3, 0.5), percent=0.35)
+    s.grade_visualizer(users["barbara"], exam=0.79, percent=0.75)
+
+    # The LMS fires these on every grade recompute: send a few duplicates, as it would.
+    for name in ("ada", "alan", "grace", "katherine", "linus"):
+        s.send_persistent_grade(users[name], s.DATA_COURSE, 0.8)
+        s.send_passing_status(users[name], s.DATA_COURSE, is_passing=name != "linus")
+        s.send_passing_status(users[name], s.DATA_COURSE, is_passing=name != "linus")
+    s.send_certificate_created(users["ada"], s.VIZ_COURSE)
+    s.send_passing_status(users["barbara"], s.VIZ_COURSE)
+
+
+def why(evaluation) -> str:
+    """The failing leaves of an explanation, or the passing summary."""
+    tree = (evaluation.explanation or {}).get("explanation")
+    if evaluation.outcome == "failed":
+        return evaluation.error
+    if not tree:
+        return ""
+    leaves = []
+
+    def walk(node):
+        # Awarded: every requirement with the learner's numbers; not met: what fell short.
+        if not node.get("children") and (tree["passed"] or not node["passed"]):
+            leaves.append(node["summary"])
+        for child in node.get("children", []):
+            walk(child)
+
+    walk(tree)
+    return "; ".join(leaves)
+
+
+def report() -> list[dict]:
+    from openedx_microcreds.models import Evaluation
+
+    rows = []
+    for evaluation in Evaluation.objects.select_related("user", "definition").order_by("pk"):
+        rows.append(
+            {
+                "learner": evaluation.user.username
+                if evaluation.user
+                else evaluation.event_user_id,
+                "credential": evaluation.definition.slug if evaluation.definition else "-",
+                "outcome": evaluation.outcome,
+                "why": why(evaluation),
+            }
+        )
+    width = max(len(r["why"]) for r in rows)
+    print(f"\n{'learner':<11}{'credential':<17}{'outcome':<10}why")
+    print("-" * min(38 + width, 140))
+    for row in rows:
+        print(f"{row['learner']:<11}{row['credential']:<17}{row['outcome']:<10}{row['why']}")
+    return rows
+
+
+def write_output(rows: list[dict]) -> dict:
+    from openedx_microcreds.issuing import public_credential_url
+    from openedx_microcreds.models import Award
+
+    credentials_dir = OUTPUT / "credentials"
+    credentials_dir.mkdir(parents=True, exist_ok=True)
+    awards = []
+    for award in Award.objects.select_related("user", "definition").order_by("pk"):
+        path = credentials_dir / f"{award.definition.slug}-{award.user.username}.json"
+        path.write_text(json.dumps(award.credential, indent=2, ensure_ascii=False) + "\n")
+        awards.append(
+            {
+                "learner": award.user.username,
+                "credential": award.definition.slug,
+                "state": award.state,
+                "credential_id": award.credential_id,
+                "file": str(path.relative_to(OUTPUT)),
+                "public_url": public_credential_url(award),
+            }
+        )
+    summary = {"base_url": BASE_URL, "awards": awards, "evaluations": rows}
+    (OUTPUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def main() -> int:
+    if OUTPUT.exists():
+        shutil.rmtree(OUTPUT)
+    OUTPUT.mkdir(parents=True)
+    configure_django()
+    from django.core.management import call_command
+
+    print("== Migrating the sandbox LMS (SQLite) ...")
+    call_command("migrate", verbosity=0)
+    from sandbox.scenario import create_catalogue
+
+    print("== Creating issuer, signing key, courses, definitions ...")
+    create_catalogue(BASE_URL)
+    print("== Sending openedx-events for", ", ".join(name for name, _, _ in LEARNERS), "...")
+    play_events()
+    rows = report()
+    summary = write_output(rows)
+    print(
+        f"\n== {len(summary['awards'])} credentials written to {OUTPUT}/credentials, "
+        f"summary in {OUTPUT / 'summary.json'}"
+    )
+    print(
+        "   Check one offline:  .venv/bin/microcreds verify "
+        f"{OUTPUT / summary['awards'][0]['file']}  (add --status-list URL=FILE)"
+    )
+    if os.environ.get("NO_SERVE"):
+        return 0
+    print(f"\n== Serving the sandbox LMS on {BASE_URL} (Ctrl-C to stop) ...")
+    env = {**os.environ}
+    try:
+        return subprocess.call(
+            [
+                sys.executable,
+                str(REPO / "sandbox" / "manage.py"),
+                "lms",
+                "runserver",
+                "127.0.0.1:8000",
+                "--noreload",
+            ],
+            env=env,
+        )
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
