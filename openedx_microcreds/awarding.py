@@ -206,10 +206,12 @@ def _same_as_last(
         .order_by("-created", "-pk")
         .first()
     )
-    if last is not None and last.outcome == Outcome.NOT_MET:
-        if last.explanation.get("explanation") == details["explanation"]:
-            return last
-    return None
+    same = (
+        last is not None
+        and last.outcome == Outcome.NOT_MET
+        and last.explanation.get("explanation") == details["explanation"]
+    )
+    return last if same else None
 
 
 def _after_award(award: Award) -> None:
