@@ -185,7 +185,8 @@ def evaluate_and_award(
         )
     except Exception as exc:  # recorded and retryable; never lost, never half-issued
         log.exception("microcreds: evaluating %s for user %s failed", definition.slug, learner.id)
-        return _record_failure(learner, definition, trigger, f"{type(exc).__name__}: {exc}", record)
+        error = f"{type(exc).__name__}: {exc}"
+        return _record_failure(learner, definition, trigger, error, record, dry_run=dry_run)
     if not outcome.created:
         details["award"] = str(outcome.award.uuid)
         return _save(record, definition, learner, trigger, Outcome.ALREADY_HELD, details, dry_run)
@@ -268,9 +269,11 @@ def _record_failure(
     trigger: Trigger,
     error: str,
     record: Evaluation | None = None,
+    *,
+    dry_run: bool = False,
 ) -> Evaluation:
     log.error("microcreds: %s (event %s %s)", error, trigger.event_type, trigger.event_id)
-    return _save(record, definition, learner, trigger, Outcome.FAILED, {}, False, error)
+    return _save(record, definition, learner, trigger, Outcome.FAILED, {}, dry_run, error)
 
 
 def retry_failed(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
