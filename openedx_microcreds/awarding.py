@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import rules
@@ -84,15 +85,37 @@ def held_slugs(user_id: int) -> set[str]:
     )
 
 
+_parsed: dict[tuple[int, int], rules.Rule] = {}
+
+
 def parsed_rule(definition: CredentialDefinition) -> rules.Rule:
-    return rules.parse_rule(definition.rule, require_explicit_course=definition.course_key is None)
+    """The definition's rule, parsed once per process and rule text (definitions rarely change,
+    and every evaluation and pathway scan needs them)."""
+    if definition.pk is None:  # unsaved: nothing stable to cache on
+        return rules.parse_rule(definition.rule, require_explicit_course=definition.is_pathway)
+    # A saved definition's version goes up whenever its rule or course changes.
+    key = (definition.pk, definition.version)
+    rule = _parsed.get(key)
+    if rule is None:
+        rule = rules.parse_rule(definition.rule, require_explicit_course=definition.is_pathway)
+        if len(_parsed) > 1024:
+            _parsed.clear()
+        _parsed[key] = rule
+    return rule
 
 
 def definitions_for_course(course_key: str) -> list[CredentialDefinition]:
     """Active definitions of the course, and active pathways whose rules read its grades."""
-    active = CredentialDefinition.objects.filter(state=CredentialDefinition.State.ACTIVE)
-    found = list(active.filter(course_key=course_key).select_related("issuer"))
-    for pathway in active.filter(course_key__isnull=True).select_related("issuer"):
+    candidates = CredentialDefinition.objects.filter(
+        Q(course_key=course_key) | Q(course_key__isnull=True),
+        state=CredentialDefinition.State.ACTIVE,
+    ).select_related("issuer")
+    found = []
+    for definition in candidates:
+        if definition.course_key:
+            found.append(definition)
+            continue
+        pathway = definition
         try:
             if course_key in rules.referenced_courses(parsed_rule(pathway), None):
                 found.append(pathway)
@@ -180,21 +203,32 @@ def evaluate_and_award(
             return _save(record, definition, learner, trigger, Outcome.NOT_MET, details, dry_run)
         if dry_run:
             return _save(record, definition, learner, trigger, Outcome.AWARDED, details, True)
-        outcome = issue(
-            definition, learner, explanation, event_id=trigger.event_id, evidence=details
-        )
+        # The award and the decision that granted it commit together, or not at all.
+        with transaction.atomic():
+            outcome = issue(
+                definition, learner, explanation, event_id=trigger.event_id, evidence=details
+            )
+            if not outcome.created:
+                details["award"] = str(outcome.award.uuid)
+                return _save(
+                    record, definition, learner, trigger, Outcome.ALREADY_HELD, details, False
+                )
+            evaluation = _save(
+                record,
+                definition,
+                learner,
+                trigger,
+                Outcome.AWARDED,
+                details,
+                False,
+                award=outcome.award,
+            )
+            _after_award(outcome.award, learner)
+            return evaluation
     except Exception as exc:  # recorded and retryable; never lost, never half-issued
         log.exception("microcreds: evaluating %s for user %s failed", definition.slug, learner.id)
         error = f"{type(exc).__name__}: {exc}"
         return _record_failure(learner, definition, trigger, error, record, dry_run=dry_run)
-    if not outcome.created:
-        details["award"] = str(outcome.award.uuid)
-        return _save(record, definition, learner, trigger, Outcome.ALREADY_HELD, details, dry_run)
-    evaluation = _save(record, definition, learner, trigger, Outcome.AWARDED, details, False)
-    evaluation.award = outcome.award
-    evaluation.save(update_fields=["award"])
-    _after_award(outcome.award)
-    return evaluation
 
 
 def _same_as_last(
@@ -215,13 +249,13 @@ def _same_as_last(
     return last if same else None
 
 
-def _after_award(award: Award) -> None:
+def _after_award(award: Award, learner: PlatformUser) -> None:
     """Once the award is committed: announce it and re-evaluate credentials stacked on it."""
     from .events import emit_badge_awarded
     from .tasks import schedule_evaluation
 
     def announce() -> None:
-        emit_badge_awarded(award)
+        emit_badge_awarded(award, learner)
         schedule_evaluation(
             Trigger(
                 event_type="microcreds.award",
@@ -243,6 +277,7 @@ def _save(
     details: dict[str, Any],
     dry_run: bool,
     error: str = "",
+    award: Award | None = None,
 ) -> Evaluation:
     evaluation = record or Evaluation(
         user_id=learner.id if learner else None,
@@ -258,6 +293,7 @@ def _save(
     evaluation.outcome = outcome
     evaluation.explanation = {**details, "trigger": trigger.to_dict()}
     evaluation.error = error
+    evaluation.award = award or evaluation.award
     if not dry_run:
         evaluation.save()
     return evaluation

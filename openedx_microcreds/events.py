@@ -13,15 +13,15 @@ from openedx_events.learning.data import (
 from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
 
 from .models import Award
-from .platform import get_platform
+from .platform import PlatformUser, get_platform
 
 log = logging.getLogger(__name__)
 ORIGIN = "openedx_microcreds"
 
 
-def badge_data(award: Award) -> BadgeData:
+def badge_data(award: Award, learner: PlatformUser | None = None) -> BadgeData:
     definition = award.definition
-    learner = get_platform().get_user(award.user_id)
+    learner = learner or get_platform().get_user(award.user_id)
     pii = UserPersonalData(
         username=learner.username if learner else "",
         email=learner.email if learner else "",
@@ -40,8 +40,8 @@ def badge_data(award: Award) -> BadgeData:
     )
 
 
-def emit_badge_awarded(award: Award) -> None:
-    BADGE_AWARDED.send_event(badge=badge_data(award))
+def emit_badge_awarded(award: Award, learner: PlatformUser | None = None) -> None:
+    BADGE_AWARDED.send_event(badge=badge_data(award, learner))
 
 
 def emit_badge_revoked(award: Award) -> None:

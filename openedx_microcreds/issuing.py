@@ -32,9 +32,10 @@ from .credentials import (
 )
 from .models import Award, CredentialDefinition, Issuer, SigningKey
 from .platform import PlatformUser
+from .rules.keys import resolve_block_course
 from .settings import get_setting, issuer_base_url
 from .signing import active_signing_key, issuer_id, load_private_key, verification_method
-from .status import entry_for, pick_index, reserve_slot
+from .status import entry_for, pick_index, release_slot, reserve_slot
 
 log = logging.getLogger(__name__)
 
@@ -66,22 +67,20 @@ def issue(
     evidence: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> IssueOutcome:
-    """Sign and store the credential; return the existing active award if there is one."""
-    existing = Award.objects.active().filter(user_id=learner.id, definition=definition).first()
-    if existing is not None:
-        return IssueOutcome(existing, created=False)
+    """Sign and store the credential; return the existing active award if there is one.
+
+    Callers check first whether the learner holds the credential (to skip the signing work);
+    the database constraint is what guarantees a single active award under concurrency.
+    """
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            award = _create_award(definition, learner, explanation, event_id, evidence, now)
-    except _AlreadyHeld:
+    # Joins the caller's transaction when there is one (no extra savepoint). Nothing raised
+    # for a lost race crosses this block, so the caller's transaction stays usable.
+    with transaction.atomic(savepoint=False):
+        award = _create_award(definition, learner, explanation, event_id, evidence, now)
+    if award is None:
         winner = Award.objects.active().get(user_id=learner.id, definition=definition)
         return IssueOutcome(winner, created=False)
     return IssueOutcome(award, created=True)
-
-
-class _AlreadyHeld(Exception):
-    pass
 
 
 def _create_award(
@@ -91,7 +90,8 @@ def _create_award(
     event_id: str,
     evidence: dict[str, Any] | None,
     now: datetime,
-) -> Award:
+) -> Award | None:
+    """The stored award, or None when another worker stored the learner's award first."""
     issuer = definition.issuer
     signing_key = active_signing_key(issuer)
     status_list = reserve_slot(issuer)
@@ -126,7 +126,8 @@ def _create_award(
             return award
         except IntegrityError:
             if Award.objects.active().filter(user_id=learner.id, definition=definition).exists():
-                raise _AlreadyHeld() from None
+                release_slot(status_list)  # the winner holds its own slot
+                return None
             if attempt == _INDEX_ATTEMPTS - 1:
                 raise
             log.info("status index %s taken; picking another", award.status_index)
@@ -142,7 +143,9 @@ def build_credential(
     issuer: Issuer,
 ) -> dict[str, Any]:
     """The unsigned OB 3.0 document for ``award``."""
-    rule = rules.parse_rule(definition.rule, require_explicit_course=definition.course_key is None)
+    from .awarding import parsed_rule
+
+    rule = parsed_rule(definition)
     achievement_id = achievement_url(definition)
     thresholds = rules.thresholds(rule)
     descriptions = {
@@ -247,10 +250,11 @@ def _evidence(definition: CredentialDefinition, rule: rules.Rule) -> list[Eviden
     for threshold in rules.thresholds(rule):
         clause = rule.find(threshold.clause_id)
         block = getattr(clause, "block", None)
-        if block and definition.course_key:
+        course = block and resolve_block_course(clause.course, block, definition.course_key)
+        if course:
             evidence.append(
                 Evidence(
-                    id=f"{base}/courses/{definition.course_key}/jump_to/{block}",
+                    id=f"{base}/courses/{course}/jump_to/{block}",
                     name=threshold.name,
                     genre="Capstone",
                 )

@@ -25,18 +25,39 @@ def reserve_slot(issuer: Issuer, purpose: str = "revocation") -> StatusList:
     Must run inside the transaction that stores the award, so a rolled-back award gives its
     slot back. The conditional UPDATE is atomic: two workers cannot both take the last slot.
     """
+    cache_key = (issuer.pk, purpose)
+    current = _open_lists.get(cache_key)
     while True:
-        current = (
-            StatusList.objects.filter(issuer=issuer, purpose=purpose).order_by("-sequence").first()
-        )
-        if current is None:
-            current = _open_list(issuer, purpose, 1)
-        updated = StatusList.objects.filter(pk=current.pk, allocated__lt=F("size")).update(
-            allocated=F("allocated") + 1
-        )
-        if updated:
-            return current
-        _open_list(issuer, purpose, current.sequence + 1)
+        if current is not None:
+            updated = StatusList.objects.filter(pk=current.pk, allocated__lt=F("size")).update(
+                allocated=F("allocated") + 1
+            )
+            if updated:
+                _open_lists[cache_key] = current
+                return current
+            latest = _latest(issuer, purpose)
+            if latest is None or latest.pk == current.pk:  # full: open the next one
+                current = _open_list(issuer, purpose, current.sequence + 1)
+            else:
+                current = latest
+        else:
+            current = _latest(issuer, purpose) or _open_list(issuer, purpose, 1)
+
+
+def release_slot(status_list: StatusList) -> None:
+    """Give back a slot reserved for an award that was not stored after all."""
+    StatusList.objects.filter(pk=status_list.pk, allocated__gt=0).update(
+        allocated=F("allocated") - 1
+    )
+
+
+# The open list per (issuer, purpose), remembered per process to save a query per award; the
+# conditional UPDATE above is what decides, so a stale entry only costs a second look.
+_open_lists: dict[tuple[int, str], StatusList] = {}
+
+
+def _latest(issuer: Issuer, purpose: str) -> StatusList | None:
+    return StatusList.objects.filter(issuer=issuer, purpose=purpose).order_by("-sequence").first()
 
 
 def _open_list(issuer: Issuer, purpose: str, sequence: int) -> StatusList:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from opaque_keys.edx.keys import CourseKey
 from openedx_events.data import EventsMetadata
 from openedx_events.learning.data import (
     CcxCourseData,
@@ -24,7 +25,6 @@ from openedx_events.learning.signals import (
     COURSE_PASSING_STATUS_UPDATED,
     PERSISTENT_GRADE_SUMMARY_CHANGED,
 )
-from opaque_keys.edx.keys import CourseKey
 
 DATA_COURSE = "course-v1:DemoX+Data101+2026"
 VIZ_COURSE = "course-v1:DemoX+Viz201+2026"
