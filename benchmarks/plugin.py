@@ -134,7 +134,7 @@ def backfill(learners: int) -> dict:
         scenario.DATA_COURSE,
         "--restart",
         "--no-progress",
-        stdout=open(os.devnull, "w"),
+        stdout=io.StringIO(),
     )
     elapsed = time.perf_counter() - start
     awarded = Award.objects.count() - before
