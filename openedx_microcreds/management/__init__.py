@@ -1,0 +1,1 @@
+"""Management commands of the plugin (``manage.py lms microcreds_*``)."""
