@@ -74,6 +74,10 @@ class MicrocredsConfig(AppConfig):
                         "receiver_func_name": "on_certificate_created",
                         "signal_path": "openedx_events.learning.signals.CERTIFICATE_CREATED",
                     },
+                    {
+                        "receiver_func_name": "on_certificate_revoked",
+                        "signal_path": "openedx_events.learning.signals.CERTIFICATE_REVOKED",
+                    },
                 ],
             },
         },

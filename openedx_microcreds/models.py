@@ -112,6 +112,10 @@ class SigningKey(models.Model):
 
     class State(models.TextChoices):
         ACTIVE = "active", _("active")
+        # Rotated out: no longer signs, still listed in the issuer's DID document so that what
+        # it signed keeps verifying.
+        ROTATED = "rotated", _("rotated (verifies, does not sign)")
+        # Retired: removed from the DID document; credentials it signed no longer verify.
         RETIRED = "retired", _("retired")
 
     class Algorithm(models.TextChoices):
@@ -282,6 +286,13 @@ class CredentialDefinition(TimeStampedModel):
         help_text=_("Open Badges alignment objects (targetName, targetUrl, ...)."),
     )
     rule = models.JSONField(_("rule"), default=dict, blank=True)
+    revoke_on_certificate_revoked = models.BooleanField(
+        _("revoke when the course certificate is revoked"),
+        default=False,
+        help_text=_(
+            "Revoke learners' awards automatically when the LMS revokes their certificate."
+        ),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True

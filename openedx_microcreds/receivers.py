@@ -43,3 +43,17 @@ def on_certificate_created(
     signal=None, sender=None, certificate=None, metadata=None, **kwargs: Any
 ) -> None:
     _handle("certificate_created", certificate, metadata)
+
+
+def on_certificate_revoked(
+    signal=None, sender=None, certificate=None, metadata=None, **kwargs: Any
+) -> None:
+    """Revoke awards of definitions that opted in, after the LMS transaction commits."""
+    from .tasks import schedule_certificate_revocation
+
+    try:
+        trigger = trigger_from_event("certificate_created", certificate, metadata)
+    except MalformedEventError as exc:
+        record_malformed_event("certificate_revoked", certificate, metadata, exc)
+        return
+    schedule_certificate_revocation(trigger.user_id, trigger.course_key)

@@ -78,3 +78,43 @@ def generate_signing_key(issuer: Issuer, *, key_id: str | None = None) -> Signin
             "rotate or retire it first"
         ) from None
     return row
+
+
+def rotate_signing_key(issuer: Issuer, *, key_id: str | None = None) -> SigningKey:
+    """Make a new key active; the old one is retired from signing but stays listed in the
+    issuer's DID document, so everything it signed keeps verifying."""
+    if not issuer.did:
+        raise ValueError(
+            f"issuer {issuer.name!r} signs as a did:key, which is the key itself: rotating would "
+            "change the issuer's identity. Give the issuer a did:web first "
+            "(microcreds_issuer set-did) and rotate then."
+        )
+    with transaction.atomic():
+        for old in SigningKey.objects.select_for_update().filter(
+            issuer=issuer, state=SigningKey.State.ACTIVE
+        ):
+            old.state = SigningKey.State.ROTATED
+            old.save(update_fields=["state", "active_marker"])
+        return generate_signing_key(issuer, key_id=key_id)
+
+
+def published_keys(issuer: Issuer) -> list[SigningKey]:
+    """Keys listed in the DID document: the active one and those rotated out (not retired)."""
+    listed = (SigningKey.State.ACTIVE, SigningKey.State.ROTATED)
+    return list(SigningKey.objects.filter(issuer=issuer, state__in=listed).order_by("created"))
+
+
+def issuer_did_document(issuer: Issuer) -> dict:
+    from .credentials import Ed25519PublicMultikey, did_web_document
+
+    keys = [
+        (key.key_id, Ed25519PublicMultikey.from_multibase(key.public_key_multibase))
+        for key in published_keys(issuer)
+    ]
+    return did_web_document(issuer.did, keys)
+
+
+def did_for_base_url(base_url: str, path: str = "microcreds/issuer") -> str:
+    from .credentials import did_web_from_url
+
+    return did_web_from_url(f"{base_url.rstrip('/')}/{path}")

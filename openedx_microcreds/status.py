@@ -1,13 +1,16 @@
-"""Status list entries: give each new credential a random free bit of its issuer's list."""
+"""Status lists: give each new credential a random free bit of its issuer's list, flip bits on
+revocation, and keep a signed list credential that is re-signed only when a bit changes."""
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from .credentials import MIN_ENTRIES, StatusEntry
+from .credentials import MIN_ENTRIES, StatusBits, StatusEntry, sign, status_list_credential
 from .models import Award, Issuer, StatusList
 from .settings import issuer_base_url
 
@@ -88,3 +91,56 @@ def pick_index(status_list: StatusList) -> int:
 
 def entry_for(status_list: StatusList, index: int) -> StatusEntry:
     return StatusEntry(status_list_url(status_list), index, status_list.purpose)
+
+
+def list_issuer_id(status_list: StatusList) -> str:
+    """The issuer id the list is signed under: the one its credentials carry."""
+    from .signing import active_signing_key, issuer_id
+
+    return issuer_id(status_list.issuer, active_signing_key(status_list.issuer))
+
+
+def set_status(status_list_id: int, index: int, value: bool) -> bool:
+    """Flip one bit of a list (row-locked); True when it changed. Call inside a transaction."""
+    locked = StatusList.objects.select_for_update().get(pk=status_list_id)
+    bits = StatusBits(locked.size, bytes(locked.bits) or None)
+    changed = bits.set(index, value)
+    if changed:
+        locked.bits = bits.to_bytes()
+        locked.bits_version += 1
+        locked.save(update_fields=["bits", "bits_version"])
+        _sign_list(locked, bits)
+    return changed
+
+
+def signed_status_list(status_list: StatusList) -> dict:
+    """The signed BitstringStatusListCredential; re-signed only when a bit changed since."""
+    if status_list.signed_json and status_list.signed_version == status_list.bits_version:
+        return json.loads(status_list.signed_json)
+    with transaction.atomic():
+        locked = StatusList.objects.select_for_update().get(pk=status_list.pk)
+        if locked.signed_json and locked.signed_version == locked.bits_version:
+            return json.loads(locked.signed_json)
+        return _sign_list(locked, StatusBits(locked.size, bytes(locked.bits) or None))
+
+
+def _sign_list(locked: StatusList, bits: StatusBits) -> dict:
+    from .signing import active_signing_key, issuer_id, load_private_key, verification_method
+
+    key = active_signing_key(locked.issuer)
+    document = status_list_credential(
+        list_url=status_list_url(locked),
+        issuer=issuer_id(locked.issuer, key),
+        bits=bits,
+        valid_from=timezone.now(),
+        purpose=locked.purpose,
+    )
+    signed = sign(
+        document,
+        load_private_key(key),
+        verification_method=verification_method(locked.issuer, key),
+    )
+    locked.signed_json = json.dumps(signed, separators=(",", ":"))
+    locked.signed_version = locked.bits_version
+    locked.save(update_fields=["signed_json", "signed_version"])
+    return signed

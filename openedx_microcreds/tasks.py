@@ -40,12 +40,8 @@ def _enqueue(trigger: Trigger) -> None:
     if not cache.add(coalesce_key(trigger), trigger.event_id or "-", timeout=COALESCE_SECONDS):
         log.debug("microcreds: %s covered by a queued evaluation", trigger.event_id)
         return
-    options = {}
-    queue = get_setting("MICROCREDS_CELERY_QUEUE")
-    if queue:
-        options["queue"] = queue
     try:
-        evaluate_learner.apply_async(args=[trigger.to_dict()], **options)
+        evaluate_learner.apply_async(args=[trigger.to_dict()], **_queue())
     except Exception:
         cache.delete(coalesce_key(trigger))  # let the next event try again
         raise
@@ -59,3 +55,40 @@ def evaluate_learner(trigger_data: dict) -> list[str]:
     trigger = Trigger.from_dict(trigger_data)
     cache.delete(coalesce_key(trigger))
     return [evaluation.outcome for evaluation in process_trigger(trigger)]
+
+
+def schedule_certificate_revocation(user_id: int, course_key: str) -> None:
+    if not get_setting("MICROCREDS_ENABLED"):
+        return
+    transaction.on_commit(
+        lambda: revoke_for_certificate.apply_async(args=[user_id, course_key], **_queue())
+    )
+
+
+def _queue() -> dict:
+    queue = get_setting("MICROCREDS_CELERY_QUEUE")
+    return {"queue": queue} if queue else {}
+
+
+@shared_task(name="openedx_microcreds.revoke_for_certificate", acks_late=True)
+def revoke_for_certificate(user_id: int, course_key: str) -> int:
+    from .revocation import revoke_for_certificate as revoke
+
+    return sum(result.changed for result in revoke(user_id, course_key))
+
+
+@shared_task(name="openedx_microcreds.renew_expiring")
+def renew_expiring(window_days: int | None = None) -> dict:
+    """Periodic (Celery beat): renew credentials expiring soon, expire lapsed ones."""
+    from .renewal import renew_expiring as renew
+
+    window = (
+        window_days if window_days is not None else get_setting("MICROCREDS_RENEWAL_WINDOW_DAYS")
+    )
+    summary = renew(window)
+    return {
+        "renewed": len(summary.renewed),
+        "not_renewed": len(summary.not_renewed),
+        "expired": len(summary.expired),
+        "failed": len(summary.failed),
+    }

@@ -33,6 +33,15 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
 .. setting_default: None
 .. setting_description: Celery queue for the plugin's tasks; None uses the platform's default.
 
+.. setting_name: MICROCREDS_RENEWAL_WINDOW_DAYS
+.. setting_default: 30
+.. setting_description: The periodic renewal job re-evaluates learners whose credentials expire
+   within this many days, and renews those who still meet the rule.
+
+.. setting_name: MICROCREDS_STATUS_LIST_MAX_AGE
+.. setting_default: 300
+.. setting_description: Cache-Control max-age (seconds) of served status list credentials.
+
 .. setting_name: MICROCREDS_DEFAULT_CRYPTOSUITE
 .. setting_default: "eddsa-rdfc-2022"
 .. setting_description: Data Integrity cryptosuite used when a definition does not choose one.
@@ -53,7 +62,13 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_PLATFORM_BACKEND": "openedx_microcreds.platform.EdxPlatform",
     "MICROCREDS_CELERY_QUEUE": None,
     "MICROCREDS_DEFAULT_CRYPTOSUITE": "eddsa-rdfc-2022",
+    "MICROCREDS_RENEWAL_WINDOW_DAYS": 30,
+    "MICROCREDS_STATUS_LIST_MAX_AGE": 300,
 }
+
+#: The periodic renewal job, added to CELERY_BEAT_SCHEDULE unless the operator defined it.
+BEAT_ENTRY = "openedx-microcreds-renew-expiring"
+BEAT_SCHEDULE = {"task": "openedx_microcreds.renew_expiring", "schedule": 6 * 3600}
 
 
 def set_default(settings: Any, name: str, value: Any) -> None:
@@ -66,3 +81,8 @@ def plugin_settings(settings: Any) -> None:
     """Add the plugin's defaults to ``settings`` (a settings module), never replacing a value."""
     for name, value in DEFAULTS.items():
         set_default(settings, name, value)
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if schedule is None:
+        settings.CELERY_BEAT_SCHEDULE = {}
+        schedule = settings.CELERY_BEAT_SCHEDULE
+    schedule.setdefault(BEAT_ENTRY, copy.deepcopy(BEAT_SCHEDULE))
