@@ -32,9 +32,9 @@ def reserve_slot(issuer: Issuer, purpose: str = "revocation") -> StatusList:
     current = _open_lists.get(cache_key)
     while True:
         if current is not None:
-            updated = StatusList.objects.filter(pk=current.pk, allocated__lt=F("size")).update(
-                allocated=F("allocated") + 1
-            )
+            updated = StatusList.objects.filter(
+                pk=current.pk, uuid=current.uuid, allocated__lt=F("size")
+            ).update(allocated=F("allocated") + 1)
             if updated:
                 _open_lists[cache_key] = current
                 return current
