@@ -1,0 +1,73 @@
+"""
+Settings for the processes the integration tests start: Celery workers, event bus consumers and
+producers, racing evaluators. The sandbox LMS, plus what those tests pass through the
+environment (``MICROCREDS_*`` for the database and the broker, as the sandbox reads them):
+
+* ``MICROCREDS_IT_PLATFORM_STATE``: the fake platform's state file (see ``shared_platform``).
+* ``MICROCREDS_IT_SECRET_KEYS`` (JSON list), ``MICROCREDS_IT_ISSUER_BASE_URL``: the test's values,
+  so a worker decrypts the same signing key and names the same issuer.
+* ``MICROCREDS_IT_AWARDING=off``: receivers ignore events (an LMS that only produces to the bus).
+* ``MICROCREDS_IT_QUEUE``: the Celery queue of this test run.
+* ``MICROCREDS_IT_CACHE_URL``, ``MICROCREDS_IT_CACHE_PREFIX``: a Redis cache shared by the test and
+  its processes, as a deployment shares one between the LMS and its workers.
+* ``MICROCREDS_IT_EVENT_BUS_URL``, ``MICROCREDS_IT_TOPIC_PREFIX``: the Redis event bus; with
+  ``MICROCREDS_IT_PRODUCE_TOPIC`` set, COURSE_PASSING_STATUS_UPDATED is also produced to that
+  topic (the platform's ``EVENT_BUS_PRODUCER_CONFIG``).
+"""
+
+import json
+import os
+
+from sandbox.settings.lms import *  # noqa: F403
+from sandbox.settings.lms import INSTALLED_APPS
+
+_env = os.environ.get
+
+MICROCREDS_PLATFORM_BACKEND = "tests.integration.shared_platform.SharedFakePlatform"
+if _env("MICROCREDS_IT_SECRET_KEYS"):
+    MICROCREDS_SECRET_KEYS = json.loads(_env("MICROCREDS_IT_SECRET_KEYS"))
+if _env("MICROCREDS_IT_ISSUER_BASE_URL"):
+    MICROCREDS_ISSUER_BASE_URL = _env("MICROCREDS_IT_ISSUER_BASE_URL")
+MICROCREDS_ENABLED = _env("MICROCREDS_IT_AWARDING", "on") != "off"
+MICROCREDS_CELERY_QUEUE = _env("MICROCREDS_IT_QUEUE") or None
+
+if _env("MICROCREDS_IT_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _env("MICROCREDS_IT_CACHE_URL"),
+            "KEY_PREFIX": _env("MICROCREDS_IT_CACHE_PREFIX", ""),
+        }
+    }
+
+if _env("MICROCREDS_IT_EVENT_BUS_URL"):
+    # openedx_events provides consume_events and connects EVENT_BUS_PRODUCER_CONFIG's signals.
+    INSTALLED_APPS = [*INSTALLED_APPS, "openedx_events", "edx_event_bus_redis"]
+    EVENT_BUS_PRODUCER = "edx_event_bus_redis.create_producer"
+    EVENT_BUS_CONSUMER = "edx_event_bus_redis.RedisEventConsumer"
+    EVENT_BUS_REDIS_CONNECTION_URL = _env("MICROCREDS_IT_EVENT_BUS_URL")
+    EVENT_BUS_TOPIC_PREFIX = _env("MICROCREDS_IT_TOPIC_PREFIX", "")
+    EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT = 1  # seconds; the consumer notices a stop sooner
+    EVENT_BUS_REDIS_CONSUMER_CONSECUTIVE_ERRORS_LIMIT = 5
+    if _env("MICROCREDS_IT_PRODUCE_TOPIC"):
+        EVENT_BUS_PRODUCER_CONFIG = {
+            "org.openedx.learning.course.passing.status.updated.v1": {
+                _env("MICROCREDS_IT_PRODUCE_TOPIC"): {
+                    "event_key_field": "course_passing_status.course.course_key",
+                    "enabled": True,
+                },
+            },
+        }
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+        for name in ("openedx_microcreds", "edx_event_bus_redis", "openedx_events")
+    },
+}
