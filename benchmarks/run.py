@@ -1,26 +1,95 @@
-"""`make bench`: every benchmark, each against the peer named in its issue, in one run."""
+"""`make bench`: every benchmark, each against the peer named in its issue, in one run.
+
+Sections: core (signing vs the Node @digitalbazaar stack), plugin (receiver cost vs a bare
+send_event, end-to-end awards/s and queries per award on SQLite and MariaDB, backfill),
+lifecycle (revoke + re-sign a 131,072-entry status list vs Node), public (verification page
+throughput on loopback with wrk).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ["core"]
+SECTIONS = ["core", "plugin", "lifecycle", "public"]
+
+
+def child(script: str, *args: str, timeout: int = 1800) -> dict:
+    """Run a benchmark in its own process (each sets up Django with its own database)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{script} {' '.join(args)} failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def plugin_report(rows: list[dict]) -> str:
+    lines = ["Plugin (eager tasks, real openedx-events signals)"]
+    for row in rows:
+        lines.append(
+            f"  {row['db']:<7} receiver in the LMS request: median {row['receiver_median_ms']:.3f} ms"
+            f" (bare send_event {row['bare_send_event_median_ms']:.3f} ms; ours adds "
+            f"{row['receiver_added_ms']:.3f} ms, {row['receiver_median_ms'] / row['bare_send_event_median_ms']:.2f}x)"
+        )
+        lines.append(
+            f"  {row['db']:<7} end to end: {row['e2e_awards_per_s']:.1f} awards/s over "
+            f"{row['e2e_learners']} learners; queries per award: first {row['queries_first_award']},"
+            f" last {row['queries_last_award']}"
+        )
+        if "backfill_learners" in row:
+            lines.append(
+                f"  {row['db']:<7} backfill: {row['backfill_learners']} learners, "
+                f"{row['backfill_awarded']} awarded in {row['backfill_seconds']:.1f} s = "
+                f"{row['backfill_awards_per_s']:.1f} awards/s "
+                f"({row['backfill_learners_per_s']:.1f} learners/s)"
+            )
+    return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sections", nargs="*", default=SECTIONS, choices=SECTIONS)
     parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--backfill", type=int, default=10_000)
+    parser.add_argument("--no-mysql", action="store_true", help="skip the MariaDB runs")
     args = parser.parse_args()
     if "core" in args.sections:
         from benchmarks import core
 
         print(core.report(core.run(args.iterations)), flush=True)
+    if "plugin" in args.sections:
+        rows = [child("plugin.py", "--db", "sqlite", "--backfill", str(args.backfill))]
+        if not args.no_mysql:
+            rows.append(child("plugin.py", "--db", "mysql", "--backfill", str(args.backfill)))
+        print(plugin_report(rows), flush=True)
+    if "lifecycle" in args.sections:
+        row = child("lifecycle.py")
+        print(
+            f"Lifecycle: revoke + re-sign a {row['entries']}-entry status list: median "
+            f"{row['revoke_resign_median_ms']:.2f} ms (p95 {row['revoke_resign_p95_ms']:.2f} ms,"
+            f" with the database); Node set bit + sign in memory: "
+            f"{row['node_resign_median_ms']:.2f} ms; ours/node "
+            f"{row['revoke_resign_median_ms'] / row['node_resign_median_ms']:.2f}x",
+            flush=True,
+        )
+    if "public" in args.sections:
+        try:
+            from benchmarks import public_page
+        except ImportError:
+            print("Public page: benchmarks/public_page.py not present", flush=True)
+        else:
+            print(public_page.report(public_page.run()), flush=True)
     return 0
 
 

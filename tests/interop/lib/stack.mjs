@@ -4,3 +4,4 @@
 export * as vc from '@digitalbazaar/vc';
 export {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 export {default as jsigs} from 'jsonld-signatures';
+export {createCredential, createList} from '@digitalbazaar/vc-bitstring-status-list';
