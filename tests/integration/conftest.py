@@ -22,7 +22,8 @@ from .shared_platform import STATE_ENV, save_state
 from .support import Procs, child_environment, unavailable
 
 ISSUER_BASE_URL = "https://lms.example.edu"
-REDIS_URL = os.environ.get("MICROCREDS_IT_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Without a database number: each use picks its own (broker, cache, event bus).
+REDIS_URL = os.environ.get("MICROCREDS_IT_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
 RABBITMQ_URL = os.environ.get("MICROCREDS_IT_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
 
@@ -38,6 +39,7 @@ def _mariadb_required():
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
+    """``redis://host:port``, without a database number."""
     import redis
 
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)

@@ -1,0 +1,186 @@
+"""
+A real Celery worker on a real broker (Redis, and RabbitMQ) against the MariaDB test database.
+
+The test process plays the LMS: it sends COURSE_PASSING_STATUS_UPDATED through openedx-events,
+so the plugin's receiver queues the evaluation on the broker. A separate ``celery worker``
+process (prefork, two pool processes) evaluates, signs and stores the credential, then queues
+the re-evaluation of credentials that stack on it. The coalescing marks live in a Redis cache
+shared by both sides, as in a deployment.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from contextlib import contextmanager
+
+import pytest
+from celery.signals import after_task_publish
+
+from openedx_microcreds.models import Award, Evaluation
+from sandbox import scenario
+
+from .support import dump, verify_award
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TASK = "openedx_microcreds.evaluate_learner"
+FLOOD = 50
+RESULT_LINE = re.compile(
+    rf"Task {re.escape(TASK)}\[(?P<id>[0-9a-f-]+)\] (?P<how>succeeded|raised|failed|retry)"
+    r"(?: in [0-9.]+s: (?P<result>.*))?"
+)
+
+
+def _reset_connections(app) -> None:
+    """Drop the app's broker connections and producers (as Celery does after a fork)."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+
+
+@contextmanager
+def publishing_to(broker_url: str):
+    """Make this process's Celery app send tasks to ``broker_url`` instead of running them."""
+    from sandbox.celery import app
+
+    saved = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
+    _reset_connections(app)
+    app.conf.update(broker_url=broker_url, task_always_eager=False)
+    try:
+        yield app
+    finally:
+        _reset_connections(app)
+        app.conf.update(saved)
+
+
+@contextmanager
+def published_task_ids():
+    ids: list[str] = []
+
+    def record(sender=None, headers=None, **kwargs):
+        if sender == TASK:
+            ids.append(headers["id"])
+
+    after_task_publish.connect(record, weak=False)
+    try:
+        yield ids
+    finally:
+        after_task_publish.disconnect(record)
+
+
+def _results(log: str) -> dict[str, tuple[str, str]]:
+    return {
+        match["id"]: (match["how"], match["result"] or "") for match in RESULT_LINE.finditer(log)
+    }
+
+
+@pytest.fixture(params=["redis", "rabbitmq"])
+def broker(request, redis_url, run_id):
+    """A broker URL and a queue name of this test's own; the queue is removed afterwards."""
+    from kombu import Connection
+
+    if request.param == "redis":
+        url = f"{redis_url}/14"
+    else:
+        url = request.getfixturevalue("rabbitmq_url")
+    queue = f"microcreds.it.{run_id}"
+    yield url, queue
+    with Connection(url, connect_timeout=5) as connection:
+        channel = connection.default_channel
+        try:
+            channel.queue_delete(queue)
+        except Exception:  # noqa: S110  (cleanup only: already gone, or never declared)
+            pass
+        if request.param == "redis":
+            channel.client.delete(f"_kombu.binding.{queue}")
+
+
+def test_worker_awards_one_credential_after_a_flood_of_duplicate_events(
+    broker, world, procs, redis_url, run_id, settings
+):
+    # ``broker`` comes first: set up before ``procs``, it is torn down after the worker stops.
+    broker_url, queue = broker
+    cache_url = f"{redis_url}/15"
+    settings.MICROCREDS_CELERY_QUEUE = queue
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": cache_url,
+            "KEY_PREFIX": run_id,
+        }
+    }
+    learner = world.add_passing_learner("grace")
+    worker = procs.start(
+        "celery-worker",
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sandbox.celery",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=2",
+            "--queues",
+            queue,
+            "--hostname",
+            f"it-{run_id}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
+        world.env(
+            MICROCREDS_CELERY_BROKER=broker_url,
+            MICROCREDS_IT_QUEUE=queue,
+            MICROCREDS_IT_CACHE_URL=cache_url,
+            MICROCREDS_IT_CACHE_PREFIX=run_id,
+        ),
+    )
+    procs.wait_for("the worker to be ready", lambda: " ready." in worker.log(), must_run=[worker])
+
+    with publishing_to(broker_url), published_task_ids() as published:
+        for _ in range(FLOOD):
+            scenario.send_passing_status(learner, scenario.DATA_COURSE)
+
+    procs.check(published, "no evaluation was queued for the flood")
+    award = procs.wait_for(
+        "the worker to store the award",
+        lambda: Award.objects.filter(user_id=learner.id).first(),
+        must_run=[worker],
+    )
+    procs.wait_for(
+        f"the worker to finish the {len(published)} queued evaluations",
+        lambda: set(published) <= set(_results(worker.log())),
+        must_run=[worker],
+    )
+    # The award queued the re-evaluation of the pathway that stacks on it, through the broker.
+    pathway = procs.wait_for(
+        "the pathway to be re-evaluated after the award",
+        lambda: Evaluation.objects.filter(
+            user_id=learner.id, definition__slug="data-pathway"
+        ).first(),
+        must_run=[worker],
+    )
+
+    results = _results(worker.log())
+    finished = [results[task_id] for task_id in published]
+    tally = Counter(f"{how} {result}" for how, result in finished)
+    summary = f"{len(published)} task(s) queued for {FLOOD} events: {dump(tally)}"
+    procs.check(all(how == "succeeded" for how, _ in finished), f"a task failed: {summary}")
+    awarded = sum(result.count("awarded") for _, result in finished)
+    procs.check(awarded == 1, f"expected exactly one 'awarded' outcome: {summary}")
+    assert Award.objects.filter(user_id=learner.id).count() == 1, summary
+    assert award.definition.slug == "data-analyst"
+    evaluations = Counter(
+        Evaluation.objects.filter(user_id=learner.id).values_list("definition__slug", "outcome")
+    )
+    assert evaluations[("data-analyst", "awarded")] == 1, evaluations
+    assert evaluations[("data-analyst", "failed")] == 0, evaluations
+    assert pathway.outcome == "not_met" and pathway.event_type == "microcreds.award"
+    report = verify_award(award)
+    assert report.ok, report.to_dict()
