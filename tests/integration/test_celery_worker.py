@@ -10,6 +10,7 @@ shared by both sides, as in a deployment.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections import Counter
@@ -83,19 +84,15 @@ def broker(request, redis_url, run_id):
     """A broker URL and a queue name of this test's own; the queue is removed afterwards."""
     from kombu import Connection
 
-    if request.param == "redis":
-        url = f"{redis_url}/14"
-    else:
-        url = request.getfixturevalue("rabbitmq_url")
+    on_redis = request.param == "redis"
+    url = f"{redis_url}/14" if on_redis else request.getfixturevalue("rabbitmq_url")
     queue = f"microcreds.it.{run_id}"
     yield url, queue
     with Connection(url, connect_timeout=5) as connection:
         channel = connection.default_channel
-        try:
+        with contextlib.suppress(Exception):  # cleanup only: gone already, or never declared
             channel.queue_delete(queue)
-        except Exception:  # noqa: S110  (cleanup only: already gone, or never declared)
-            pass
-        if request.param == "redis":
+        if on_redis:
             channel.client.delete(f"_kombu.binding.{queue}")
 
 
