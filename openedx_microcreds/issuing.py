@@ -39,8 +39,9 @@ from .status import entry_for, pick_index, release_slot, reserve_slot
 
 log = logging.getLogger(__name__)
 
-# Index collisions on the status list are retried this many times before giving up.
-_INDEX_ATTEMPTS = 5
+# Index collisions on the status list are retried this many times before giving up (random
+# picks below half full: a collision each time has odds under 2**-20).
+_INDEX_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,10 @@ def reserve_slot(issuer: Issuer, purpose: str = "revocation") -> StatusList:
                 pk=current.pk, uuid=current.uuid, allocated__lt=F("size")
             ).update(allocated=F("allocated") + 1)
             if updated:
+                current.allocated += 1  # this process's view; refreshed now and then below
+                _reservations[cache_key] = _reservations.get(cache_key, 0) + 1
+                if _reservations[cache_key] % _REFRESH_EVERY == 0:
+                    current.refresh_from_db(fields=["allocated"])
                 _open_lists[cache_key] = current
                 return current
             latest = _latest(issuer, purpose)
@@ -57,6 +61,9 @@ def release_slot(status_list: StatusList) -> None:
 # The open list per (issuer, purpose), remembered per process to save a query per award; the
 # conditional UPDATE above is what decides, so a stale entry only costs a second look.
 _open_lists: dict[tuple[int, str], StatusList] = {}
+_reservations: dict[tuple[int, str], int] = {}
+# How often a process re-reads the list's true fill level (other workers reserve too).
+_REFRESH_EVERY = 64
 
 
 def _latest(issuer: Issuer, purpose: str) -> StatusList | None:
@@ -78,7 +85,13 @@ def _open_list(issuer: Issuer, purpose: str, sequence: int) -> StatusList:
 
 
 def pick_index(status_list: StatusList) -> int:
-    """A random index not yet used on ``status_list`` (random, so indexes leak no order)."""
+    """A random index not yet used on ``status_list`` (random, so indexes leak no order).
+
+    While the list is at most half full, a random index is taken as is: the unique constraint
+    on (list, index) catches the rare collision and the caller picks again. Denser lists probe.
+    """
+    if status_list.allocated * 2 <= status_list.size:
+        return secrets.randbelow(status_list.size)
     taken = Award.objects.filter(status_list=status_list)
     for _ in range(_PROBES):
         candidate = secrets.randbelow(status_list.size)

@@ -155,3 +155,20 @@ def test_full_status_list_rolls_over(catalogue, learner, fake_platform):
     scenario.send_passing_status(learner, scenario.DATA_COURSE)
     award = Award.objects.get(user_id=learner.id, definition__slug="data-analyst")
     assert award.status_list.sequence == 2 and award.status_list_id != status.pk
+
+
+def test_dense_list_still_finds_free_indexes(catalogue, fake_platform):
+    """Past half full, indexes are probed rather than guessed; a nearly full list still works."""
+    from openedx_microcreds.status import pick_index
+
+    status = StatusList.objects.create(
+        issuer=catalogue, sequence=1, size=131_072, allocated=131_070, bits=bytes(16384)
+    )
+    user = fake_platform.add_user("z", "z@example.edu", "Z")
+    scenario.grade_analyst(user, capstone=0.9, analysis=(0.9, 0.9), percent=0.9)
+    scenario.send_passing_status(user, scenario.DATA_COURSE)
+    award = Award.objects.get(user_id=user.id, definition__slug="data-analyst")
+    assert award.status_list_id == status.pk
+    status.refresh_from_db()
+    assert status.allocated == 131_071
+    assert 0 <= pick_index(status) < status.size
