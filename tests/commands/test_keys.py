@@ -38,17 +38,17 @@ def test_issuer_create_and_list(run):
         "--email",
         "badges@example.edu",
         "--did",
-        "did:web:example.edu",
+        "did:web:example.edu:badges",
     ).stdout
     issuer = Issuer.objects.get()
     assert (issuer.name, issuer.email, issuer.did) == (
         "Example University",
         "badges@example.edu",
-        "did:web:example.edu",
+        "did:web:example.edu:badges",
     )
     assert f"microcreds_keys generate --issuer {issuer.pk}" in out
     listing = run("microcreds_issuer", "list").stdout
-    assert "Example University" in listing and "did:web:example.edu" in listing
+    assert "Example University" in listing and "did:web:example.edu:badges" in listing
 
 
 def test_issuer_create_refuses_bad_input(run, issuer):
@@ -67,7 +67,7 @@ def test_issuer_create_refuses_bad_input(run, issuer):
             "--email",
             "x",
         )
-    with pytest.raises(CommandError, match="not a DID"):
+    with pytest.raises(CommandError, match="not a did:web identifier"):
         run(
             "microcreds_issuer", "create", "--name", "Other", "--url", "https://x.org", "--did", "x"
         )
@@ -96,7 +96,11 @@ def test_generate_finds_the_issuer_by_id_or_name_in_any_case(run, issuer):
 
 def test_generate_refuses_when_a_key_is_active_and_says_to_rotate(run, issuer):
     run("microcreds_keys", "generate", "--issuer", str(issuer.pk))
-    with pytest.raises(CommandError, match="already has an active key.*rotate"):
+    with pytest.raises(CommandError, match="already has an active key.*set-did.*rotate"):
+        run("microcreds_keys", "generate", "--issuer", str(issuer.pk))
+    issuer.did = "did:web:example.edu"
+    issuer.save()
+    with pytest.raises(CommandError, match="already has an active key.*to replace it run .*rotate"):
         run("microcreds_keys", "generate", "--issuer", str(issuer.pk))
     assert SigningKey.objects.count() == 1
 
@@ -178,20 +182,68 @@ def test_list_without_keys(run, issuer):
 # --- rotate ----------------------------------------------------------------------------------
 
 
-def test_rotate_retires_the_active_key_and_generates_a_new_one(run, catalogue):
+@pytest.fixture
+def did_web_issuer(catalogue):
+    catalogue.did = "did:web:lms.example.edu:microcreds:issuer"
+    catalogue.save()
+    return catalogue
+
+
+def test_rotate_keeps_the_old_key_published(run, did_web_issuer):
     out = run("microcreds_keys", "rotate", "--issuer", "Example University", "--key-id", "key-2")
     states = dict(SigningKey.objects.values_list("key_id", "state"))
-    assert states == {"key-1": "retired", "key-2": "active"}
-    assert "Retired key-1" in out.stdout and "Generated key key-2" in out.stdout
+    assert states == {"key-1": "rotated", "key-2": "active"}
+    assert "Rotated out key-1" in out.stdout and "Generated key key-2" in out.stdout
+    assert f"{did_web_issuer.did}#key-2" in out.stdout
+    listing = run("microcreds_keys", "list").stdout
+    assert any(line.startswith("key-1 ") and " rotated " in line for line in listing.splitlines())
 
 
-def test_rotate_needs_an_active_key_and_a_free_key_id(run, catalogue):
+def test_a_did_key_issuer_cannot_rotate(run, catalogue):
+    with pytest.raises(CommandError, match="did:web first"):
+        run("microcreds_keys", "rotate", "--issuer", str(catalogue.pk))
+    assert SigningKey.objects.get().is_active
+
+
+def test_rotate_needs_an_active_key_and_a_free_key_id(run, did_web_issuer):
     with pytest.raises(CommandError, match="already has a key named 'key-1'"):
-        run("microcreds_keys", "rotate", "--issuer", str(catalogue.pk), "--key-id", "key-1")
+        run("microcreds_keys", "rotate", "--issuer", str(did_web_issuer.pk), "--key-id", "key-1")
     assert SigningKey.objects.get().is_active  # nothing changed
     SigningKey.objects.get().retire()
     with pytest.raises(CommandError, match="no active key to rotate"):
-        run("microcreds_keys", "rotate", "--issuer", str(catalogue.pk))
+        run("microcreds_keys", "rotate", "--issuer", str(did_web_issuer.pk))
+
+
+# --- set-did ---------------------------------------------------------------------------------
+
+
+def test_set_did_defaults_to_the_site_did(run, catalogue, fake_platform):
+    _award(fake_platform.add_user("ada"))
+    out = run("microcreds_issuer", "set-did", "--issuer", "Example University").stdout
+    catalogue.refresh_from_db()
+    assert catalogue.did == "did:web:lms.example.edu:microcreds:issuer"
+    assert "https://lms.example.edu/microcreds/issuer/did.json" in out
+    assert "1 active award(s) name the did:key identity; they keep verifying" in out
+    assert "already is" in run("microcreds_issuer", "set-did", "--issuer", str(catalogue.pk)).stdout
+    run("microcreds_keys", "rotate", "--issuer", str(catalogue.pk), "--key-id", "key-2")
+    assert SigningKey.objects.get(state="active").key_id == "key-2"
+
+
+def test_set_did_checks_the_did(run, catalogue):
+    with pytest.raises(CommandError, match="not a did:web identifier"):
+        run("microcreds_issuer", "set-did", "--issuer", str(catalogue.pk), "--did", "did:key:z6Mk")
+    other = Issuer.objects.create(name="Other", url="https://o.example.edu", did="did:web:o.org")
+    with pytest.raises(CommandError, match="'Other' .* already is did:web:o.org"):
+        run("microcreds_issuer", "set-did", "--issuer", str(catalogue.pk), "--did", other.did)
+    run("microcreds_issuer", "set-did", "--issuer", str(catalogue.pk), "--did", "did:web:x.org")
+    catalogue.refresh_from_db()
+    assert catalogue.did == "did:web:x.org"
+
+
+def test_set_did_needs_a_base_url(run, catalogue, settings):
+    settings.MICROCREDS_ISSUER_BASE_URL = "http://lms.example.edu"
+    with pytest.raises(CommandError, match="cannot derive this site's did:web.*pass --did"):
+        run("microcreds_issuer", "set-did", "--issuer", str(catalogue.pk))
 
 
 # --- retire ----------------------------------------------------------------------------------
@@ -200,9 +252,22 @@ def test_rotate_needs_an_active_key_and_a_free_key_id(run, catalogue):
 def test_retire_with_yes_warns_with_the_award_count(run, catalogue, fake_platform):
     _award(fake_platform.add_user("ada"))
     out = run("microcreds_keys", "retire", "key-1", "--issuer", "Example University", "--yes")
-    assert "signed 1 active award(s)" in out.stdout
+    assert "(active) signed 1 active award(s). They keep verifying: a did:key" in out.stdout
     assert "no active key" in out.stdout
-    assert not SigningKey.objects.get().is_active
+    assert SigningKey.objects.get().state == "retired"
+
+
+def test_retiring_a_did_web_key_warns_that_its_credentials_stop_verifying(
+    run, did_web_issuer, fake_platform
+):
+    _award(fake_platform.add_user("ada"))
+    run("microcreds_keys", "rotate", "--issuer", str(did_web_issuer.pk), "--key-id", "key-2")
+    out = run("microcreds_keys", "retire", "key-1", "--yes").stdout
+    assert "(rotated) signed 1 active award(s). They will STOP verifying" in out
+    assert "no active key" not in out  # key-2 still signs
+    assert SigningKey.objects.get(key_id="key-1").state == "retired"
+    quiet = run("microcreds_keys", "retire", "key-2", "--yes").stdout
+    assert "signed 0 active award(s). Nothing active depends on it." in quiet
 
 
 def test_retire_asks_for_confirmation(run, catalogue, monkeypatch):

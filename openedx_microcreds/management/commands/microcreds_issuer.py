@@ -1,38 +1,71 @@
-"""Create and list issuers (the organisations credentials are issued by).
+"""Create and list issuers (the organisations credentials are issued by), and give an issuer a
+did:web identity.
 
-manage.py lms microcreds_issuer create --name "Example University" --url https://example.edu
-manage.py lms microcreds_issuer list
+    manage.py lms microcreds_issuer create --name "Example University" --url https://example.edu
+    manage.py lms microcreds_issuer list
+    manage.py lms microcreds_issuer set-did --issuer ID_OR_NAME [--did did:web:...]
+
+An issuer without a DID signs as the did:key of its active key: the key *is* its identity, so
+its key cannot be rotated. With a did:web the issuer keeps its identity across key rotations.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
 
-from ...models import Issuer, SigningKey
-from ..utils import format_table
+from ...credentials import KeyFormatError
+from ...credentials.keys import did_web_document_url
+from ...models import Award, Issuer, SigningKey
+from ...settings import issuer_base_url
+from ...signing import did_for_base_url
+from ..utils import find_issuer, format_table
+
+
+def checked_did(did: str) -> str:
+    """``did`` if it is a did:web identifier (the only kind an issuer row may name)."""
+    try:
+        did_web_document_url(did)
+    except KeyFormatError:
+        raise CommandError(
+            f"--did: {did!r} is not a did:web identifier (did:web:host:path)"
+        ) from None
+    if did == "did:web:" or not did[len("did:web:") :].split(":")[0]:
+        raise CommandError(f"--did: {did!r} names no host")
+    return did
 
 
 class Command(BaseCommand):
-    help = "Create or list credential issuers."
+    help = "Create or list credential issuers, or give one a did:web identity."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{create,list}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{create,list,set-did}"
+        )
         create = actions.add_parser("create", help="Create an issuer.")
         create.add_argument("--name", required=True, help="The organisation's name.")
         create.add_argument("--url", required=True, help="The organisation's home page.")
         create.add_argument("--email", default="", help="Public contact email.")
-        create.add_argument("--did", default="", help="The issuer's DID (did:web:...), if any.")
+        create.add_argument("--did", default="", help="The issuer's did:web, if it has one.")
         create.add_argument("--description", default="")
         create.add_argument("--image-url", default="")
         actions.add_parser("list", help="List issuers.")
+        set_did = actions.add_parser("set-did", help="Give an issuer a did:web identity.")
+        set_did.add_argument("--issuer", required=True, help="Issuer id or name.")
+        set_did.add_argument(
+            "--did",
+            help="The did:web (default: this site's issuer DID, "
+            "did:web:<MICROCREDS_ISSUER_BASE_URL host>:microcreds:issuer).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "create":
             self.create(options)
+        elif options["action"] == "set-did":
+            self.set_did(options)
         else:
             self.list()
 
@@ -41,8 +74,8 @@ class Command(BaseCommand):
         if Issuer.objects.filter(name__iexact=name).exists():
             raise CommandError(f"an issuer named {name!r} exists already")
         did = options["did"].strip()
-        if did and not did.startswith("did:"):
-            raise CommandError(f"--did: {did!r} is not a DID (did:web:... or did:key:...)")
+        if did:
+            self._check_free(checked_did(did), None)
         issuer = Issuer(
             name=name,
             url=options["url"].strip(),
@@ -64,6 +97,48 @@ class Command(BaseCommand):
             f"Created issuer {issuer.name!r} (id {issuer.pk}). Give it a signing key with:\n"
             f"  manage.py lms microcreds_keys generate --issuer {issuer.pk}"
         )
+
+    def set_did(self, options: dict[str, Any]) -> None:
+        issuer = find_issuer(options["issuer"])
+        if options.get("did"):
+            did = checked_did(options["did"].strip())
+        else:
+            try:
+                did = did_for_base_url(issuer_base_url())
+            except (ImproperlyConfigured, KeyFormatError) as exc:
+                raise CommandError(
+                    f"cannot derive this site's did:web ({exc}); pass --did"
+                ) from None
+        if did == issuer.did:
+            self.stdout.write(f"{issuer.name!r} already is {did}.")
+            return
+        self._check_free(did, issuer)
+        previous = issuer.did or "the did:key of its active key"
+        issued = Award.objects.active().filter(definition__issuer=issuer).count()
+        issuer.did = did
+        issuer.save(update_fields=["did", "modified"])
+        self.stdout.write(
+            f"{issuer.name!r} now signs as {did} (was {previous}).\n"
+            f"Its DID document must be served at {did_web_document_url(did)}."
+        )
+        if issued and previous.startswith("did:web:"):
+            self.stdout.write(
+                f"{issued} active award(s) name {previous}: they verify only while its DID "
+                "document stays served."
+            )
+        elif issued:
+            self.stdout.write(
+                f"{issued} active award(s) name the did:key identity; they keep verifying (a "
+                "did:key needs no document). New credentials name the new DID."
+            )
+
+    def _check_free(self, did: str, issuer: Issuer | None) -> None:
+        others = Issuer.objects.filter(did=did)
+        if issuer is not None:
+            others = others.exclude(pk=issuer.pk)
+        other = others.first()
+        if other is not None:
+            raise CommandError(f"issuer {other.name!r} (id {other.pk}) already is {did}")
 
     def list(self) -> None:
         issuers = Issuer.objects.annotate(

@@ -1,5 +1,10 @@
 """Issuers' signing keys: generate, list, rotate, retire. Secrets are never shown.
 
+A key is *active* (signs), *rotated* (no longer signs, still listed in the issuer's did:web
+document, so what it signed keeps verifying) or *retired* (unlisted: for a did:web issuer, what
+it signed stops verifying). Only a did:web issuer can rotate; a did:key issuer's key is its
+identity (see ``microcreds_issuer set-did``).
+
 manage.py lms microcreds_keys generate --issuer "Example University" [--key-id key-2026]
 manage.py lms microcreds_keys list [--issuer ...]
 manage.py lms microcreds_keys rotate --issuer ... [--key-id ...]
@@ -12,11 +17,10 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.db.models import Count, Q
 
 from ...models import Award, Issuer, SigningKey
-from ...signing import generate_signing_key, verification_method
+from ...signing import generate_signing_key, rotate_signing_key, verification_method
 from ..utils import confirm, find_issuer, format_table
 
 
@@ -35,12 +39,16 @@ class Command(BaseCommand):
         listing.add_argument("--issuer", help="Only this issuer's keys (id or name).")
 
         rotate = actions.add_parser(
-            "rotate", help="Retire the active key and generate its successor, in one step."
+            "rotate",
+            help="Generate a new active key; the old one stops signing but stays published "
+            "(did:web issuers only).",
         )
         rotate.add_argument("--issuer", required=True, help="Issuer id or name.")
         rotate.add_argument("--key-id", help="Id of the new key (default: key-<timestamp>).")
 
-        retire = actions.add_parser("retire", help="Stop signing with a key (it stays published).")
+        retire = actions.add_parser(
+            "retire", help="Stop signing with a key and unlist it from the issuer's DID document."
+        )
         retire.add_argument("key_id", metavar="KEY_ID")
         retire.add_argument("--issuer", help="Issuer id or name (needed if the id is ambiguous).")
         retire.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
@@ -54,9 +62,16 @@ class Command(BaseCommand):
         issuer = find_issuer(options["issuer"])
         active = SigningKey.objects.filter(issuer=issuer, state=SigningKey.State.ACTIVE).first()
         if active is not None:
+            if issuer.did:
+                advice = f"to replace it run `microcreds_keys rotate --issuer {issuer.pk}`"
+            else:
+                advice = (
+                    "it signs as its did:key, so it cannot simply be replaced: give the issuer a "
+                    f"did:web (`microcreds_issuer set-did --issuer {issuer.pk}`) and run "
+                    f"`microcreds_keys rotate --issuer {issuer.pk}`"
+                )
             raise CommandError(
-                f"issuer {issuer.name!r} already has an active key ({active.key_id}); to replace "
-                f"it run `microcreds_keys rotate --issuer {issuer.pk}`"
+                f"issuer {issuer.name!r} already has an active key ({active.key_id}); {advice}"
             )
         self._check_new_key_id(issuer, options.get("key_id"))
         key = self._generate(issuer, options.get("key_id"))
@@ -65,20 +80,22 @@ class Command(BaseCommand):
     def rotate(self, options: dict[str, Any]) -> None:
         issuer = find_issuer(options["issuer"])
         self._check_new_key_id(issuer, options.get("key_id"))
-        with transaction.atomic():
-            old = (
-                SigningKey.objects.select_for_update()
-                .filter(issuer=issuer, state=SigningKey.State.ACTIVE)
-                .first()
+        old = SigningKey.objects.filter(issuer=issuer, state=SigningKey.State.ACTIVE).first()
+        if old is None:
+            raise CommandError(
+                f"issuer {issuer.name!r} has no active key to rotate; run "
+                f"`microcreds_keys generate --issuer {issuer.pk}`"
             )
-            if old is None:
-                raise CommandError(
-                    f"issuer {issuer.name!r} has no active key to rotate; run "
-                    f"`microcreds_keys generate --issuer {issuer.pk}`"
-                )
-            old.retire()
-            key = self._generate(issuer, options.get("key_id"))
-        self.stdout.write(f"Retired {old.key_id} (it stays published for verification).")
+        try:
+            key = rotate_signing_key(issuer, key_id=options.get("key_id"))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        except ImproperlyConfigured as exc:
+            raise CommandError(f"cannot encrypt the new key: {exc}") from None
+        self.stdout.write(
+            f"Rotated out {old.key_id}: it no longer signs, and stays in the DID document so "
+            "what it signed keeps verifying."
+        )
         self._report_new_key(issuer, key)
 
     def list(self, options: dict[str, Any]) -> None:
@@ -110,18 +127,29 @@ class Command(BaseCommand):
 
     def retire(self, options: dict[str, Any]) -> None:
         key = self._find_key(options["key_id"], options.get("issuer"))
-        if not key.is_active:
-            self.stdout.write(f"Key {key.key_id} of {key.issuer.name!r} is already retired.")
+        issuer = key.issuer
+        if key.state == SigningKey.State.RETIRED:
+            self.stdout.write(f"Key {key.key_id} of {issuer.name!r} is already retired.")
             return
         signed = key.awards.active().count()
+        if issuer.did:
+            consequence = (
+                "They will STOP verifying: a retired key is removed from the issuer's DID "
+                "document (revoke and re-issue them, or keep the key rotated instead)."
+                if signed
+                else "Nothing active depends on it."
+            )
+        else:
+            consequence = "They keep verifying: a did:key needs no DID document."
         self.stdout.write(
-            f"Key {key.key_id} of {key.issuer.name!r} signed {signed} active award(s). They stay "
-            "verifiable: a retired key stays published."
+            f"Key {key.key_id} of {issuer.name!r} ({key.state}) signed {signed} active "
+            f"award(s). {consequence}"
         )
-        self.stdout.write(
-            f"Warning: {key.issuer.name!r} will then have no active key, and awarding fails for "
-            "its credentials until you generate one (or use `rotate` instead)."
-        )
+        if key.is_active:
+            self.stdout.write(
+                f"Warning: {issuer.name!r} will then have no active key: awarding its "
+                "credentials fails until you generate one."
+            )
         if not options["yes"] and not confirm(f"Retire key {key.key_id}?"):
             raise CommandError("not retired")
         key.retire()
