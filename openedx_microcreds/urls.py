@@ -2,9 +2,24 @@
 URLs of the plugin, mounted by the platform under ``/microcreds/`` with the namespace
 ``openedx_microcreds`` (see ``plugin_app`` in apps.py), in the LMS and in Studio.
 
-Views are added here as they are written (public credential pages, wallet endpoints, API v1).
+The paths are part of issued credentials (credential pages, achievement ids, status lists, the
+did:web of the issuer): never change them.
 """
+
+from django.urls import path
+
+from . import views
 
 app_name = "openedx_microcreds"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Ids are taken as strings and parsed in the view, so that malformed and unknown ids get
+    # the very same 404.
+    path("credentials/<str:award_id>/", views.credential, name="credential"),
+    path("achievements/<str:definition_id>", views.achievement, name="achievement"),
+    path("status/<str:list_id>", views.status_list, name="status_list"),
+    # did:web:<host>:microcreds:issuer resolves here (see signing.did_for_base_url).
+    path("issuer/did.json", views.site_issuer_did, name="issuer_did"),
+    # did:web:<host>:microcreds:issuers:<pk> for sites with several issuers.
+    path("issuers/<int:pk>/did.json", views.issuer_did, name="issuer_did_by_pk"),
+]
