@@ -33,6 +33,7 @@ FIELDS = (
     "validity_days",
     "alignments",
     "rule",
+    "revoke_on_certificate_revoked",
 )
 KEYS = ("slug", "issuer", *FIELDS)
 REQUIRED_FOR_NEW = ("issuer", "name", "course_key", "rule")

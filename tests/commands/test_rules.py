@@ -26,6 +26,7 @@ EXPORTED_KEYS = {
     "alignments",
     "rule",
     "state",
+    "revoke_on_certificate_revoked",
 }
 
 
@@ -64,6 +65,7 @@ def test_export_writes_every_definition(run, catalogue, tmp_path):
     assert analyst["course_key"] == scenario.DATA_COURSE
     assert analyst["validity_days"] == 730 and analyst["state"] == "active"
     assert by_slug["data-pathway"]["course_key"] is None
+    assert analyst["revoke_on_certificate_revoked"] is False
 
 
 def test_export_one_course(run, catalogue, tmp_path):
@@ -101,6 +103,7 @@ def test_import_creates_and_updates_by_slug(run, catalogue, tmp_path):
     definitions = {d["slug"]: d for d in document["definitions"]}
     definitions["data-analyst"]["rule"]["of"][1]["min"] = 0.85
     definitions["data-visualizer"]["name"] = "Data Visualiser"
+    definitions["data-visualizer"]["revoke_on_certificate_revoked"] = True
     new = copy.deepcopy(definitions["data-visualizer"])
     new.update(slug="viz-exam", name="Viz exam", state="draft")
     document["definitions"].append(new)
@@ -110,7 +113,8 @@ def test_import_creates_and_updates_by_slug(run, catalogue, tmp_path):
     assert "created: viz-exam" in out and "updated: data-analyst, data-visualizer" in out
     analyst = CredentialDefinition.objects.get(slug="data-analyst")
     assert analyst.rule["of"][1]["min"] == 0.85 and analyst.version == 2
-    assert CredentialDefinition.objects.get(slug="data-visualizer").name == "Data Visualiser"
+    visualizer = CredentialDefinition.objects.get(slug="data-visualizer")
+    assert visualizer.name == "Data Visualiser" and visualizer.revoke_on_certificate_revoked
     created = CredentialDefinition.objects.get(slug="viz-exam")
     assert created.issuer == catalogue and created.state == "draft"
     assert created.course_key == scenario.VIZ_COURSE
@@ -202,11 +206,19 @@ def test_field_problems_are_reported_per_definition(run, catalogue, tmp_path):
         assert expected in message, expected
     assert not CredentialDefinition.objects.filter(slug="fresh").exists()
 
-    bad_values = [{"slug": "data-analyst", "course_key": "not a key", "validity_days": -1}]
+    bad_values = [
+        {
+            "slug": "data-analyst",
+            "course_key": "not a key",
+            "validity_days": -1,
+            "revoke_on_certificate_revoked": "maybe",
+        }
+    ]
     with pytest.raises(CommandError) as raised:
         run("microcreds_rules", "import", _write(tmp_path, bad_values))
     assert "data-analyst: course_key: not a key is not a course key." in str(raised.value)
     assert "data-analyst: validity_days: " in str(raised.value)
+    assert "data-analyst: revoke_on_certificate_revoked: " in str(raised.value)
 
 
 def test_a_draft_may_have_an_empty_rule_but_not_an_active_definition(run, catalogue, tmp_path):
