@@ -1,10 +1,12 @@
 #!/usr/bin/env python
 """`make demo`: the whole job on the embedded default (SQLite, eager tasks).
 
-Creates an issuer and key, two courses with a capstone + competency credential and a course
-credential, and a two-course pathway; sends real openedx-events for a handful of learners; prints
-who got what and why; writes every credential to demo-output/ with a summary.json; then serves
-the sandbox LMS on http://127.0.0.1:8000 until Ctrl-C (NO_SERVE=1 exits after writing).
+Creates an issuer (did:web) and key, two courses with a capstone + competency credential and a
+course credential, and a two-course pathway; sends real openedx-events for a handful of learners;
+revokes one credential; prints who got what and why; writes every credential to demo-output/
+with a summary.json, the signed status list (status-list.json) and the issuer's DID document
+(did.json); then serves the sandbox LMS on http://127.0.0.1:8000 until Ctrl-C (NO_SERVE=1 exits
+after writing).
 """
 
 from __future__ import annotations
@@ -112,10 +114,28 @@ def report() -> list[dict]:
     return rows
 
 
-def write_output(rows: list[dict]) -> dict:
-    from openedx_microcreds.issuing import public_credential_url
+def revoke_one():
+    """Barbara's badge was issued by mistake: revoke it, as an operator would."""
     from openedx_microcreds.models import Award
+    from openedx_microcreds.revocation import revoke
 
+    award = Award.objects.get(user__username="barbara", definition__slug="data-visualizer")
+    return revoke(award, reason="issued in error: exam regraded").award
+
+
+def write_output(rows: list[dict], issuer) -> dict:
+    from openedx_microcreds.issuing import public_credential_url
+    from openedx_microcreds.models import Award, StatusList
+    from openedx_microcreds.signing import issuer_did_document
+    from openedx_microcreds.status import signed_status_list, status_list_url
+
+    status_list = StatusList.objects.get(issuer=issuer)
+    list_url = status_list_url(status_list)
+    (OUTPUT / "status-list.json").write_text(
+        json.dumps(signed_status_list(status_list), indent=2) + "\n"
+    )
+    (OUTPUT / "did.json").write_text(json.dumps(issuer_did_document(issuer), indent=2) + "\n")
+    verify_args = f"--status-list {list_url}=status-list.json --did-document {issuer.did}=did.json"
     credentials_dir = OUTPUT / "credentials"
     credentials_dir.mkdir(parents=True, exist_ok=True)
     awards = []
@@ -130,9 +150,18 @@ def write_output(rows: list[dict]) -> dict:
                 "credential_id": award.credential_id,
                 "file": str(path.relative_to(OUTPUT)),
                 "public_url": public_credential_url(award),
+                "verify": f"microcreds verify {verify_args} {path.relative_to(OUTPUT)}",
             }
         )
-    summary = {"base_url": BASE_URL, "awards": awards, "evaluations": rows}
+    summary = {
+        "base_url": BASE_URL,
+        "issuer_did": issuer.did,
+        "status_list_url": list_url,
+        "status_list": "status-list.json",
+        "did_document": "did.json",
+        "awards": awards,
+        "evaluations": rows,
+    }
     (OUTPUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
 
@@ -149,19 +178,29 @@ def main() -> int:
     from sandbox.scenario import create_catalogue
 
     print("== Creating issuer, signing key, courses, definitions ...")
-    create_catalogue(BASE_URL)
+    issuer = create_catalogue(BASE_URL)
+    from openedx_microcreds.signing import did_for_base_url
+
+    issuer.did = did_for_base_url(BASE_URL)  # as in production: keys can rotate under it
+    issuer.save()
     print("== Sending openedx-events for", ", ".join(name for name, _, _ in LEARNERS), "...")
     play_events()
+    revoked = revoke_one()
     rows = report()
-    summary = write_output(rows)
+    summary = write_output(rows, issuer)
+    print(
+        f"\n== Revoked {revoked.definition.slug} of {revoked.user.username}: "
+        f"{revoked.revocation_reason}"
+    )
     print(
         f"\n== {len(summary['awards'])} credentials written to {OUTPUT}/credentials, "
         f"summary in {OUTPUT / 'summary.json'}"
     )
-    print(
-        "   Check one offline:  .venv/bin/microcreds verify "
-        f"{OUTPUT / summary['awards'][0]['file']}  (add --status-list URL=FILE)"
-    )
+    first = summary["awards"][0]
+    revoked_entry = next(a for a in summary["awards"] if a["state"] == "revoked")
+    print("   Check them offline (each award's command is in summary.json under 'verify'):")
+    print(f"     cd {OUTPUT} && {REPO}/.venv/bin/{first['verify']}")
+    print(f"   and the revoked one, which fails its status check:  ... {revoked_entry['file']}")
     if os.environ.get("NO_SERVE"):
         return 0
     print(f"\n== Serving the sandbox LMS on {BASE_URL} (Ctrl-C to stop) ...")
