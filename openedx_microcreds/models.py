@@ -188,7 +188,8 @@ class SigningKey(models.Model):
         return decrypt_text(self.encrypted_secret)
 
     def retire(self, when: Any = None) -> None:
-        """Stop signing with this key (it stays published for verification)."""
+        """Withdraw this key: it stops signing and leaves the issuer's DID document, so what it
+        signed no longer verifies. To stop signing but keep verifying, rotate instead."""
         self.state = self.State.RETIRED
         self.retired_at = when or timezone.now()
         self.save(update_fields=["state", "retired_at", "active_marker"])
