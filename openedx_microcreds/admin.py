@@ -3,7 +3,7 @@ Django admin for the plugin's models.
 
 Signing keys are created by a management command, never typed in: their admin shows only public
 data and offers no add form. Awards and evaluations are records of what happened and are
-read-only here (revocation gets its own actions later).
+read-only here, except for the "Revoke selected awards" action.
 """
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ from typing import Any
 import django
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Award, CredentialDefinition, Evaluation, Issuer, SigningKey
 
@@ -228,6 +232,20 @@ class CredentialDefinitionAdmin(MicrocredsModelAdmin):
     )
 
 
+CONFIRM_REVOCATION = "confirm_revocation"
+
+
+class RevokeAwardsForm(forms.Form):
+    """The reason asked for on the revocation confirmation page."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Required. Shown on the public page of each revoked credential."),
+    )
+
+
 @admin.register(Award)
 class AwardAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
     list_display = ("uuid", "user", "definition", "state", "issued_at", "valid_until")
@@ -252,6 +270,55 @@ class AwardAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
         "evidence_snapshot",
     )
     readonly_fields = fields
+    actions = ["revoke_awards"]
+
+    def has_revoke_permission(self, request: Any) -> bool:
+        """Revoking changes an award: it takes the change permission (the records themselves
+        stay read-only here)."""
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    @admin.action(description=_("Revoke selected awards"), permissions=["revoke"])
+    def revoke_awards(self, request: Any, queryset: Any) -> TemplateResponse | None:
+        """Ask for a reason on a confirmation page, then revoke each award through the
+        revocation service (idempotent: awards already revoked are reported, not changed)."""
+        from .revocation import RevocationError, revoke
+
+        form = RevokeAwardsForm(request.POST if CONFIRM_REVOCATION in request.POST else None)
+        awards = list(queryset.select_related("user", "definition").order_by("pk"))
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Revoke awards"),
+                "opts": self.opts,
+                "form": form,
+                "awards": awards,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "confirm_name": CONFIRM_REVOCATION,
+                "media": self.media + form.media,
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, "openedx_microcreds/admin_revoke_awards.html", context)
+        reason = form.cleaned_data["reason"]
+        revoked = 0
+        for award in awards:
+            try:
+                result = revoke(award, reason=reason, by=request.user)
+            except RevocationError as exc:
+                self.message_user(request, f"{award.uuid}: {exc}", messages.ERROR)
+                continue
+            if result.changed:
+                revoked += 1
+            else:
+                self.message_user(request, f"{award.uuid}: {result.message}", messages.WARNING)
+        if revoked:
+            self.message_user(
+                request,
+                ngettext("%(count)d award revoked.", "%(count)d awards revoked.", revoked)
+                % {"count": revoked},
+                messages.SUCCESS,
+            )
+        return None
 
     @admin.display(description=_("signed credential"))
     def signed_credential(self, obj: Award) -> str:

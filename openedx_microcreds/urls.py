@@ -13,11 +13,11 @@ from . import views
 app_name = "openedx_microcreds"
 
 urlpatterns = [
-    # Ids are taken as strings and parsed in the view, so that malformed and unknown ids get
-    # the very same 404.
-    path("credentials/<str:award_id>/", views.credential, name="credential"),
-    path("achievements/<str:definition_id>", views.achievement, name="achievement"),
-    path("status/<str:list_id>", views.status_list, name="status_list"),
+    # Ids are taken as any text (slashes too) and parsed in the view, so that malformed and
+    # unknown ids get the very same 404.
+    path("credentials/<path:award_id>/", views.credential, name="credential"),
+    path("achievements/<path:definition_id>", views.achievement, name="achievement"),
+    path("status/<path:list_id>", views.status_list, name="status_list"),
     # did:web:<host>:microcreds:issuer resolves here (see signing.did_for_base_url).
     path("issuer/did.json", views.site_issuer_did, name="issuer_did"),
     # did:web:<host>:microcreds:issuers:<pk> for sites with several issuers.

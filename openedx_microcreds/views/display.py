@@ -81,17 +81,25 @@ def alignments_of(achievement: dict) -> list[dict]:
     return found
 
 
+def _with_unit(value: str, result_type: str) -> str:
+    return f"{value} %" if value and result_type == "Percent" else value
+
+
 def result_descriptions_of(achievement: dict) -> list[dict]:
-    return [
-        {
-            "id": _text(description.get("id")),
-            "name": _text(description.get("name")),
-            "type": _text(description.get("resultType")),
-            "required": _text(description.get("requiredValue")),
-        }
-        for description in _list(achievement.get("resultDescription"))
-        if isinstance(description, dict)
-    ]
+    found = []
+    for description in _list(achievement.get("resultDescription")):
+        if not isinstance(description, dict):
+            continue
+        result_type = _text(description.get("resultType"))
+        found.append(
+            {
+                "id": _text(description.get("id")),
+                "name": _text(description.get("name")),
+                "type": result_type,
+                "required": _with_unit(_text(description.get("requiredValue")), result_type),
+            }
+        )
+    return found
 
 
 def achievement_of(achievement: Any) -> dict:
@@ -121,17 +129,13 @@ def results_of(subject: dict, descriptions: list[dict]) -> list[dict]:
         if not isinstance(result, dict):
             continue
         description = by_id.get(_text(result.get("resultDescription")), {})
-        value = _text(result.get("value"))
-        required = description.get("required", "")
-        if description.get("type") == "Percent":
-            value = f"{value} %" if value else value
-            required = f"{required} %" if required else required
+        value = _with_unit(_text(result.get("value")), description.get("type", ""))
         shown.append(
             {
                 "name": description.get("name") or _("Result"),
                 "value": value,
                 "status": _text(result.get("status")),
-                "required": required,
+                "required": description.get("required", ""),
             }
         )
     return shown
