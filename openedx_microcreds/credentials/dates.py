@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from .errors import CredentialError
 
 # Same shape safe-mode verifiers enforce: date, 'T', time, optional fraction, zone required.
+# Case-sensitive: verifiers' date patterns want an upper-case 'T' and 'Z'.
 _DATETIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$", re.IGNORECASE
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 )
 
 
@@ -28,7 +29,7 @@ def parse_datetime(value: object, path: str, *, required: bool = True) -> dateti
         return None
     if not isinstance(value, str) or not _DATETIME.match(value):
         raise DateTimeFormatError(path, value)
-    text = value.upper().replace("Z", "+00:00")
+    text = value.replace("Z", "+00:00")
     fraction = re.search(r"\.(\d+)", text)
     if fraction and len(fraction.group(1)) > 6:
         text = text.replace(fraction.group(0), "." + fraction.group(1)[:6])

@@ -79,7 +79,7 @@ def sign(
     if strict:
         from .strict import check_strict
 
-        check_strict(unsecured, verification_method=vm, loader=loader)
+        check_strict(unsecured, verification_method=vm, cryptosuite=cryptosuite, loader=loader)
     options = _proof_options(cryptosuite, vm, created)
     config = dict(options)
     config["@context"] = unsecured["@context"]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from . import strict_values as values
 from .dates import DateTimeFormatError, parse_datetime
 from .errors import StrictModeError
 from .jsonld_processor import CachingJsonLdProcessor
@@ -30,10 +31,18 @@ def check_strict(
     document: dict,
     *,
     verification_method: str | None = None,
+    cryptosuite: str | None = None,
     loader: DocumentLoader = default_loader,
 ) -> None:
     """Raise StrictModeError listing every problem; return None when the document is clean."""
-    problems = list(find_problems(document, verification_method=verification_method, loader=loader))
+    problems = list(
+        find_problems(
+            document,
+            verification_method=verification_method,
+            cryptosuite=cryptosuite,
+            loader=loader,
+        )
+    )
     if problems:
         raise StrictModeError(problems)
 
@@ -42,6 +51,7 @@ def find_problems(
     document: Any,
     *,
     verification_method: str | None = None,
+    cryptosuite: str | None = None,
     loader: DocumentLoader = default_loader,
 ) -> Iterator[Problem]:
     if not isinstance(document, dict):
@@ -50,6 +60,7 @@ def find_problems(
     structural = list(_structure_problems(document))
     yield from structural
     yield from _date_problems(document)
+    yield from values.value_problems(document, cryptosuite)
     yield from _issuer_binding_problems(document, verification_method)
     if any(path == "$['@context']" for path, _ in structural):
         return  # without usable contexts JSON-LD expansion has nothing to say
@@ -89,7 +100,7 @@ def _shape(node: Any) -> Any:
         if node.startswith("_:"):
             return "b"
         if _ABSOLUTE_IRI.match(node):
-            return "i"
+            return "i" if values.is_clean_iri(node) else "x"
         return "d" if _is_datetime(node) else "s"
     return type(node).__name__
 
@@ -140,8 +151,8 @@ def _date_problems(document: dict) -> Iterator[Problem]:
         except DateTimeFormatError as exc:
             yield path, str(exc).split(": ", 1)[1]
     valid_from, valid_until = parsed.get("$.validFrom"), parsed.get("$.validUntil")
-    if valid_from and valid_until and valid_until < valid_from:
-        yield "$.validUntil", "is before validFrom"
+    if valid_from and valid_until and valid_until <= valid_from:
+        yield "$.validUntil", "must be after validFrom"
 
 
 def _issuer_binding_problems(document: dict, verification_method: str | None) -> Iterator[Problem]:
@@ -178,7 +189,17 @@ def _jsonld_problems(document: dict, loader: DocumentLoader) -> Iterator[Problem
         for path in _paths_of_key(document, term) or ["$"]:
             yield path, f"term {term!r} is not defined by the credential's @context"
     for kind, value in _expanded_iris(expanded):
-        if value.startswith(_UNDEFINED_VOCAB):
+        if _is_absolute(value) and not values.is_clean_iri(value):
+            label = "type" if kind == "@type" else "IRI"
+            for path in _paths_of_value(document, value, kind) or ["$"]:
+                yield (
+                    path,
+                    (
+                        f'{label} {value!r} contains whitespace or one of <>"{{}}|^`\\, which '
+                        "canonicalizers escape differently; percent-encode it"
+                    ),
+                )
+        elif value.startswith(_UNDEFINED_VOCAB):
             name = value[len(_UNDEFINED_VOCAB) :]
             for path in _paths_of_value(document, name, kind) or ["$"]:
                 yield path, f"{name!r} is only defined by the issuer-dependent @vocab"

@@ -94,7 +94,7 @@ def _check_document(credential: dict, report: VerificationReport, loader: Docume
     problems = [
         f"{path}: {message}"
         for path, message in find_problems(unsecured, loader=loader)
-        if "validUntil" not in path or "before validFrom" not in message
+        if path != "$.validUntil" or "after validFrom" not in message  # the validity check
     ]
     if problems:
         report.add("document", FAILED, "; ".join(problems))

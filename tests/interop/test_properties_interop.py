@@ -321,11 +321,10 @@ def documents(draw) -> dict:
 
 # ----------------------------------------------------------------- known gaps in strict mode
 
-# Found by this test: documents strict mode signs although the Node verifier rejects them.
-# Each gap has a predicate over the signed document and a minimal example. Documents a gap
-# explains are set aside in the main property (so a *new* kind of rejection still fails it);
-# the full property and every minimal example are xfail(strict=True) until strict mode (or
-# canonicalization) is fixed, and then XPASS tells whoever fixed it to delete the gap here.
+# Found by this test: documents strict mode used to sign although the Node verifier rejected
+# them. Strict mode now refuses every one (openedx_microcreds/credentials/strict_values.py);
+# each gap stays here as a regression case with its minimal document, which must be refused
+# or verified, and the full property (no signed document rejected by Node) must hold.
 
 RDFC, JCS = SUITES
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -801,12 +800,6 @@ def test_signed_documents_verify_in_node_unless_a_known_gap_explains_it():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="strict mode signs documents that @digitalbazaar/vc rejects: "
-    + ", ".join(gap.name for gap in KNOWN_GAPS),
-)
 def test_no_signed_document_is_rejected_by_node():
     run = collect()
     assert not run.rejected, f"signed but rejected by Node ({run.counts()}):\n\n" + "\n\n".join(
@@ -848,7 +841,6 @@ GAP_CASES = [
         gap,
         suite,
         id=f"{gap.name}-{suite}",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=gap.reason),
     )
     for gap in KNOWN_GAPS
     for suite in gap.suites
