@@ -64,14 +64,10 @@ def test_page_shows_the_credential_and_every_check_passing(client, award):
     assert 'datetime="' + credential["validUntil"].replace("Z", "+00:00") in body
     # State and live verification, the same checks as `microcreds verify`.
     assert "State: Active" in body and "Verified" in body
-    assert checks_in(body) == {
-        "Document": "passed",
-        "Issuer&#x27;s key": "passed",
-        "Signature": "passed",
-        "Issuer": "passed",
-        "Validity period": "passed",
-        "Revocation status": "passed",
-    }
+    checks = checks_in(body)
+    expected = {"Document", "Issuer&#x27;s key", "Signature", "Issuer", "Validity period"}
+    assert expected | {"Revocation status"} <= set(checks)
+    assert set(checks.values()) == {"passed"}
     assert "revocation: not set in the status list" in body
     assert credential["id"] in body
 
