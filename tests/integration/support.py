@@ -54,6 +54,17 @@ def child_environment(base: dict[str, str], **extra: str | None) -> dict[str, st
     return env
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: be sent SIGTERM when the test process dies, so that a killed
+    test run (a CI timeout, say) leaves no worker or consumer behind. Linux only."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 @dataclass
 class Proc:
     name: str
@@ -106,6 +117,7 @@ class Procs:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         proc = Proc(name, list(args), popen, log_path)
         self.procs.append(proc)
