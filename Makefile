@@ -30,7 +30,7 @@ test: venv
 	$(PY) -m pytest -q tests --ignore=tests/integration --ignore=tests/interop
 
 test-integration: venv node services
-	MICROCREDS_TEST_DB=mysql $(PY) -m pytest -q tests tests/integration tests/interop
+	MICROCREDS_TEST_DB=mysql $(PY) -m pytest -q --durations=10 tests tests/integration tests/interop
 
 bench: venv node
 	$(PY) benchmarks/run.py
