@@ -6,15 +6,19 @@ verifier polling a list pays for the body only when a bit changed.
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from ..credentials import KeyFormatError
 from ..models import Issuer, StatusList
 from ..settings import get_setting, issuer_base_url
-from ..signing import did_for_base_url, issuer_did_document
+from ..signing import NoActiveKeyError, did_for_base_url, issuer_did_document
 from ..status import signed_status_list
 from . import http
+
+log = logging.getLogger(__name__)
 
 DID_DOCUMENT_MAX_AGE = 300
 
@@ -28,7 +32,19 @@ def status_list(request: HttpRequest, list_id: str) -> HttpResponse:
         found = StatusList.objects.defer("bits").filter(uuid=list_uuid).first()
     if found is None:
         return http.not_found(request)
-    body = http.json_body(signed_status_list(found))
+    try:
+        body = http.json_body(signed_status_list(found))
+    except NoActiveKeyError:
+        # The list needs signing (never signed, or a bit changed) and the issuer has no active
+        # key: an operator must generate one. Say "try later" rather than serve a stale list.
+        log.error("status list %s cannot be signed: its issuer has no active key", found.uuid)
+        response = HttpResponse(
+            '{"detail":"The status list is temporarily unavailable."}',
+            status=503,
+            content_type=http.JSON,
+        )
+        response["Retry-After"] = "300"
+        return http.secure(response)
     max_age = int(get_setting("MICROCREDS_STATUS_LIST_MAX_AGE"))
     return http.document_response(
         request, body, http.VC_LD_JSON, cache_control=f"public, max-age={max_age}"

@@ -93,9 +93,11 @@ def _parse_accept(header: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def strong_etag(body: bytes | str) -> str:
-    data = body.encode("utf-8") if isinstance(body, str) else body
-    return '"' + hashlib.sha256(data).hexdigest()[:40] + '"'
+def strong_etag(body: str, content_type: str) -> str:
+    """A strong validator of one representation: the same bytes served under another media type
+    are another representation, so the type is hashed too."""
+    digest = hashlib.sha256(content_type.encode("ascii") + b"\n" + body.encode("utf-8"))
+    return '"' + digest.hexdigest()[:40] + '"'
 
 
 def not_modified(request: HttpRequest, etag: str) -> bool:
@@ -121,7 +123,7 @@ def document_response(
     filename: str | None = None,
 ) -> HttpResponse:
     """A public JSON document with a strong ETag, answered with 304 when the client has it."""
-    etag = strong_etag(body)
+    etag = strong_etag(body, content_type)
     if not_modified(request, etag):
         response = HttpResponse(status=304)
     else:

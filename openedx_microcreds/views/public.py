@@ -9,6 +9,8 @@ about which awards exist.
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -16,10 +18,12 @@ from django.views.decorators.http import require_safe
 from ..credentials import VerificationReport, verify_credential
 from ..issuing import achievement_url, public_credential_url
 from ..models import Award, CredentialDefinition
-from ..signing import issuer_did_document
+from ..signing import NoActiveKeyError, issuer_did_document
 from ..status import signed_status_list, status_list_url
 from . import display, http
 from .achievements import achievement_document
+
+log = logging.getLogger(__name__)
 
 _CREDENTIAL_TYPES = (http.HTML, http.VC_LD_JSON, http.LD_JSON, http.JSON)
 _FORMATS = {"json": http.JSON, "vc": http.VC_LD_JSON, "html": http.HTML}
@@ -40,7 +44,14 @@ def verify_award(award: Award) -> VerificationReport:
     issuer's DID document (every key not retired)."""
     status_lists = {}
     if award.status_list is not None:
-        status_lists[status_list_url(award.status_list)] = signed_status_list(award.status_list)
+        try:
+            signed = signed_status_list(award.status_list)
+        except NoActiveKeyError:
+            # The list needs signing and the issuer has no key to sign with: the status check
+            # then fails, saying the list could not be had, as it would for any verifier.
+            log.warning("status list %s cannot be signed: no active key", award.status_list.uuid)
+        else:
+            status_lists[status_list_url(award.status_list)] = signed
     issuer = award.definition.issuer
     did_documents = {}
     if issuer.did.startswith("did:web:"):

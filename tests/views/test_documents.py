@@ -159,3 +159,16 @@ class TestDidDocuments:
         )
         assert report.ok, report.to_dict()
         assert json.dumps(did_document).count("publicKeyMultibase") == 1
+
+
+def test_a_list_that_cannot_be_signed_is_unavailable_not_an_error(client, award):
+    """Never signed, and the issuer's only key retired: 503 for the list, a failed status check
+    (not a crash) on the credential page."""
+    StatusList.objects.filter(pk=award.status_list_id).update(signed_json="", signed_version=0)
+    SigningKey.objects.filter(issuer=award.definition.issuer).update(
+        state=SigningKey.State.RETIRED, active_marker=None
+    )
+    response = client.get(list_path(award))
+    assert response.status_code == 503 and response["Retry-After"] == "300"
+    page = client.get(f"/microcreds/credentials/{award.uuid}/").content.decode()
+    assert "was not supplied" in page and "Not verified" in page
