@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urlsplit
 from django.utils.translation import gettext as _
 
 from ..credentials.dates import DateTimeFormatError, parse_datetime
+from ..models import CredentialDefinition
 from . import markdown
 
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
@@ -106,7 +107,12 @@ def achievement_of(achievement: Any) -> dict:
     achievement = achievement if isinstance(achievement, dict) else {}
     criteria = achievement.get("criteria")
     narrative = criteria.get("narrative") if isinstance(criteria, dict) else None
-    kinds = [kind for kind in _list(achievement.get("achievementType")) if isinstance(kind, str)]
+    labels = dict(CredentialDefinition.AchievementType.choices)
+    kinds = [
+        str(labels.get(kind, kind))
+        for kind in _list(achievement.get("achievementType"))
+        if isinstance(kind, str)
+    ]
     return {
         "id": _text(achievement.get("id")),
         "url": web_url(achievement.get("id")),

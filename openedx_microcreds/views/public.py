@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ..credentials import VerificationReport, verify_credential
-from ..issuing import achievement_url, public_credential_url
+from ..issuing import public_credential_url
 from ..models import Award, CredentialDefinition
 from ..signing import NoActiveKeyError, issuer_did_document
 from ..status import signed_status_list, status_list_url
@@ -161,7 +161,7 @@ def achievement(request: HttpRequest, definition_id: str) -> HttpResponse:
     context = {
         "achievement": display.achievement_of(document),
         "issuer": display.issuer_of(document.get("creator") or {}),
-        "json_url": f"{achievement_url(definition)}?format=json",
+        "json_url": "?format=json",
         "state": definition.state,
     }
     response = http.html_response("openedx_microcreds/achievement.html", context)

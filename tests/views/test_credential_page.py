@@ -46,6 +46,7 @@ def test_page_shows_the_credential_and_every_check_passing(client, award):
     credential = award.credential
     achievement = credential["credentialSubject"]["achievement"]
     assert "<h1>Data Analyst</h1>" in body
+    assert '<p class="mc-kicker">Micro-credential</p>' in body
     assert achievement["description"] in body
     # Criteria narrative (Markdown from the rule) rendered as a list with emphasis.
     assert "<strong>all</strong>" in body and "<li>Pass the course.</li>" in body
