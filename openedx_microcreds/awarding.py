@@ -125,16 +125,37 @@ def definitions_for_course(course_key: str) -> list[CredentialDefinition]:
 
 
 def definitions_requiring(slug: str) -> list[CredentialDefinition]:
-    """Active definitions that stack on ``slug`` (re-evaluated when it is awarded)."""
-    found = []
+    """Active definitions that stack on ``slug`` (re-evaluated when it is awarded).
+
+    Every award asks this, so the answer comes from an index over the active definitions'
+    rules, rebuilt only when their set or versions change (one small query to know that).
+    """
     active = CredentialDefinition.objects.filter(state=CredentialDefinition.State.ACTIVE)
-    for definition in active.exclude(slug=slug).select_related("issuer"):
-        try:
-            if slug in rules.required_credentials(parsed_rule(definition)):
-                found.append(definition)
-        except rules.RuleValidationError:
-            continue
-    return found
+    fingerprint = tuple(active.order_by("pk").values_list("pk", "version"))
+    index = _stacking_index.get(fingerprint)
+    if index is None:
+        index = {}
+        for definition in active.select_related("issuer"):
+            try:
+                required = rules.required_credentials(parsed_rule(definition))
+            except rules.RuleValidationError:
+                continue
+            for needed in required:
+                index.setdefault(needed, []).append(definition.pk)
+        _stacking_index.clear()
+        _stacking_index[fingerprint] = index
+    pks = [pk for pk in index.get(slug, []) if pk]
+    if not pks:
+        return []
+    return list(active.filter(pk__in=pks).exclude(slug=slug).select_related("issuer"))
+
+
+# fingerprint of the active definitions -> {required slug: [definition pks]}
+_stacking_index: dict[tuple, dict[str, list[int]]] = {}
+
+# Grade events come in floods of identical recomputes; other triggers (a backfill, an award
+# that a pathway stacks on, a retry) are decisions worth recording each time.
+_NOT_FLOODS = ("microcreds.backfill", "microcreds.award", "microcreds.renewal")
 
 
 def process_trigger(trigger: Trigger) -> list[Evaluation]:
@@ -197,7 +218,8 @@ def evaluate_and_award(
             "grades": {course: snap.to_dict() for course, snap in facts.snapshots.items()},
         }
         if not explanation.passed:
-            repeat = None if (record or dry_run) else _same_as_last(definition, learner, details)
+            flood = not (record or dry_run or trigger.event_type in _NOT_FLOODS)
+            repeat = _same_as_last(definition, learner, details) if flood else None
             if repeat is not None:
                 return repeat
             return _save(record, definition, learner, trigger, Outcome.NOT_MET, details, dry_run)

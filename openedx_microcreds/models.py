@@ -313,25 +313,26 @@ class CredentialDefinition(TimeStampedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.course_key:
             self.course_key = None  # one spelling of "no course": NULL
-        loaded = getattr(self, "_loaded_content", None)
-        if self.pk is not None and loaded is not None and self._content_fingerprint() != loaded:
-            self.version += 1
-            _add_update_fields(kwargs, "version")
+        # Compare with the stored row at save time: definitions are loaded on every event and
+        # saved rarely, so the cost belongs here rather than in every load.
+        current = None if self._state.adding else self._content_fingerprint()
+        if self.pk is not None and current is not None:  # None: partly loaded, nothing edited
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values(*self.CONTENT_FIELDS, "version")
+                .first()
+            )
+            if stored is not None and current != _fingerprint(stored):
+                self.version = stored["version"] + 1
+                _add_update_fields(kwargs, "version")
         super().save(*args, **kwargs)
-        self._loaded_content = self._content_fingerprint()
-
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> CredentialDefinition:
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_content = instance._content_fingerprint()
-        return instance
 
     def _content_fingerprint(self) -> str | None:
         deferred = self.get_deferred_fields()  # attnames, e.g. "issuer_id"
         if deferred.intersection(self.CONTENT_FIELDS):
             return None
-        values = {name: getattr(self, name) for name in self.CONTENT_FIELDS}
-        return json.dumps(values, sort_keys=True, default=str)
+        return _fingerprint({name: getattr(self, name) for name in self.CONTENT_FIELDS})
 
     @property
     def is_pathway(self) -> bool:
@@ -379,6 +380,12 @@ class StatusList(models.Model):
     @property
     def is_full(self) -> bool:
         return self.allocated >= self.size
+
+
+def _fingerprint(values: dict[str, Any]) -> str:
+    """Key order inside the rule JSON does not count as a change."""
+    content = {name: values[name] for name in CredentialDefinition.CONTENT_FIELDS}
+    return json.dumps(content, sort_keys=True, default=str)
 
 
 class AwardQuerySet(models.QuerySet):
