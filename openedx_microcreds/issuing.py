@@ -147,19 +147,7 @@ def build_credential(
     from .awarding import parsed_rule
 
     rule = parsed_rule(definition)
-    achievement_id = achievement_url(definition)
-    thresholds = rules.thresholds(rule)
-    descriptions = {
-        threshold.clause_id: ResultDescription(
-            id=f"{achievement_id}#result-{threshold.clause_id}",
-            name=threshold.name,
-            result_type=threshold.result_type,
-            required_value=threshold.required_value,
-            value_min="0" if threshold.result_type == "Percent" else None,
-            value_max="100" if threshold.result_type == "Percent" else None,
-        )
-        for threshold in thresholds
-    }
+    descriptions = result_descriptions(definition, rule)
     results = [
         Result(
             result_description=descriptions[value.clause_id].id,
@@ -169,28 +157,8 @@ def build_credential(
         for value in rules.results(explanation)
         if value.clause_id in descriptions and value.value is not None
     ]
-    profile = Profile(
-        id=issuer_id(issuer, signing_key),
-        name=issuer.name,
-        url=issuer.url or None,
-        email=issuer.email or None,
-        description=issuer.description or None,
-        image=Image(issuer.image_url) if issuer.image_url else None,
-    )
-    achievement = Achievement(
-        id=achievement_id,
-        name=definition.name,
-        description=definition.description or definition.name,
-        criteria_narrative=definition.criteria_narrative or rules.describe(rule),
-        achievement_type=definition.achievement_type,
-        image=Image(definition.image_url, caption=definition.name)
-        if definition.image_url
-        else None,
-        alignments=_alignments(definition, rule),
-        result_descriptions=list(descriptions.values()),
-        creator=profile,
-        version=str(definition.version),
-    )
+    profile = issuer_profile(issuer, issuer_id(issuer, signing_key))
+    achievement = achievement_for(definition, rule, profile)
     return OpenBadgeCredential(
         id=award.credential_id,
         issuer=profile,
@@ -203,6 +171,56 @@ def build_credential(
         evidence=_evidence(definition, rule),
         status=entry_for(award.status_list, award.status_index) if award.status_list else None,
     ).to_json()
+
+
+def issuer_profile(issuer: Issuer, profile_id: str) -> Profile:
+    """The issuer's OB 3.0 Profile under ``profile_id`` (its DID)."""
+    return Profile(
+        id=profile_id,
+        name=issuer.name,
+        url=issuer.url or None,
+        email=issuer.email or None,
+        description=issuer.description or None,
+        image=Image(issuer.image_url) if issuer.image_url else None,
+    )
+
+
+def result_descriptions(
+    definition: CredentialDefinition, rule: rules.Rule
+) -> dict[str, ResultDescription]:
+    """One ResultDescription per threshold of the rule, by clause id."""
+    achievement_id = achievement_url(definition)
+    return {
+        threshold.clause_id: ResultDescription(
+            id=f"{achievement_id}#result-{threshold.clause_id}",
+            name=threshold.name,
+            result_type=threshold.result_type,
+            required_value=threshold.required_value,
+            value_min="0" if threshold.result_type == "Percent" else None,
+            value_max="100" if threshold.result_type == "Percent" else None,
+        )
+        for threshold in rules.thresholds(rule)
+    }
+
+
+def achievement_for(
+    definition: CredentialDefinition, rule: rules.Rule, creator: Profile | None
+) -> Achievement:
+    """The Achievement credentials of ``definition`` embed, and its id URL serves."""
+    return Achievement(
+        id=achievement_url(definition),
+        name=definition.name,
+        description=definition.description or definition.name,
+        criteria_narrative=definition.criteria_narrative or rules.describe(rule),
+        achievement_type=definition.achievement_type,
+        image=Image(definition.image_url, caption=definition.name)
+        if definition.image_url
+        else None,
+        alignments=_alignments(definition, rule),
+        result_descriptions=list(result_descriptions(definition, rule).values()),
+        creator=creator,
+        version=str(definition.version),
+    )
 
 
 def _alignments(definition: CredentialDefinition, rule: rules.Rule) -> list[Alignment]:
