@@ -32,3 +32,46 @@ def secret_keys(settings):
 
     settings.MICROCREDS_SECRET_KEYS = [generate_key()]
     return settings.MICROCREDS_SECRET_KEYS
+
+
+@pytest.fixture(autouse=True)
+def _forget_open_status_lists():
+    """status.reserve_slot remembers each issuer's open list per process; earlier tests' rows
+    are gone, so every test starts without that memory."""
+    from openedx_microcreds import status
+
+    status._open_lists.clear()
+    yield
+    status._open_lists.clear()
+
+
+@pytest.fixture
+def catalogue(db, secret_keys, settings):
+    """Issuer "Example University" with active key "key-1", Data101 and Viz201 on the fake
+    platform, and the definitions data-analyst, data-visualizer and data-pathway."""
+    from sandbox.scenario import create_catalogue
+
+    settings.MICROCREDS_ISSUER_BASE_URL = "https://lms.example.edu"
+    return create_catalogue("https://lms.example.edu")
+
+
+@pytest.fixture
+def learner(fake_platform):
+    return fake_platform.add_user("ada", "ada@example.edu", "Ada Lovelace")
+
+
+@pytest.fixture
+def captured_badges():
+    """BADGE_AWARDED and BADGE_REVOKED events, as sent through the real openedx-events signals."""
+    from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
+
+    received = []
+
+    def listen(signal, sender, badge, metadata, **kwargs):
+        received.append((signal.event_type, badge))
+
+    BADGE_AWARDED.connect(listen)
+    BADGE_REVOKED.connect(listen)
+    yield received
+    BADGE_AWARDED.disconnect(listen)
+    BADGE_REVOKED.disconnect(listen)

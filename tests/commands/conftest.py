@@ -7,14 +7,6 @@ from sandbox import scenario
 
 
 @pytest.fixture
-def catalogue(db, secret_keys, settings):
-    """Issuer "Example University" with active key "key-1", Data101 and Viz201 on the fake
-    platform, and the definitions data-analyst, data-visualizer and data-pathway."""
-    settings.MICROCREDS_ISSUER_BASE_URL = "https://lms.example.edu"
-    return scenario.create_catalogue()
-
-
-@pytest.fixture
 def learners(catalogue, fake_platform):
     """Data101 learners in ascending id order: ada and cy meet the data-analyst rule, bob
     misses the capstone, dee is enrolled without any grade."""

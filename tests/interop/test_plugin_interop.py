@@ -15,14 +15,6 @@ from tests.interop.node import run_node
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def catalogue(db, secret_keys, settings):
-    from sandbox.scenario import create_catalogue
-
-    settings.MICROCREDS_ISSUER_BASE_URL = "https://lms.example.edu"
-    return create_catalogue()
-
-
 def issue_for(fake_platform, name: str) -> Award:
     user = fake_platform.add_user(name, f"{name}@example.edu", name.title())
     scenario.grade_analyst(user, capstone=0.9, analysis=(0.9, 0.9), percent=0.9)

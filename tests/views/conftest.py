@@ -5,26 +5,6 @@ import pytest
 BASE_URL = "https://lms.example.edu"
 
 
-@pytest.fixture(autouse=True)
-def _forget_open_status_lists():
-    """status.reserve_slot remembers each issuer's open list per process; rows of earlier tests
-    are gone, so start each test without that memory."""
-    from openedx_microcreds import status
-
-    status._open_lists.clear()
-    yield
-    status._open_lists.clear()
-
-
-@pytest.fixture
-def catalogue(db, secret_keys, settings):
-    """Issuer with an active key, two courses, the three sample definitions."""
-    from sandbox.scenario import create_catalogue
-
-    settings.MICROCREDS_ISSUER_BASE_URL = BASE_URL
-    return create_catalogue(BASE_URL)
-
-
 @pytest.fixture
 def learner(fake_platform):
     return fake_platform.add_user("ada_l", "ada.lovelace@example.edu", "Ada Lovelace")
