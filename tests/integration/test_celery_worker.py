@@ -34,28 +34,35 @@ RESULT_LINE = re.compile(
 )
 
 
-def _reset_connections(app) -> None:
-    """Drop the app's broker connections and producers (as Celery does after a fork)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-
-
 @contextmanager
 def publishing_to(broker_url: str):
-    """Make this process's Celery app send tasks to ``broker_url`` instead of running them."""
+    """Make this process's Celery app send tasks to ``broker_url`` instead of running them.
+
+    The app's broker connection and producer pools come from kombu's process-wide registry:
+    the ones in use before (for the eager ``memory://`` broker) are put aside and restored
+    untouched; the ones made for ``broker_url`` are closed and dropped from the registry.
+    """
+    from kombu import pools
+
     from sandbox.celery import app
 
-    saved = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
-    _reset_connections(app)
+    saved_conf = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
+    amqp = app.amqp
+    saved_pools = (app._pool, amqp._producer_pool)
+    app._pool = amqp._producer_pool = None
     app.conf.update(broker_url=broker_url, task_always_eager=False)
     try:
         yield app
     finally:
-        _reset_connections(app)
-        app.conf.update(saved)
+        made = [pool for pool in (app._pool, amqp._producer_pool) if pool is not None]
+        app._pool, amqp._producer_pool = saved_pools
+        app.conf.update(saved_conf)
+        for group in (pools.connections, pools.producers):
+            for key, pool in list(group.items()):  # keys as stored: already hashed
+                if any(pool is mine for mine in made):
+                    dict.__delitem__(group, key)
+        for pool in made:
+            pool.force_close_all()
 
 
 @contextmanager
