@@ -1,12 +1,16 @@
 """Packaging for openedx-microcreds."""
 
+from pathlib import Path
+
 from setuptools import find_packages, setup
+
+README = Path(__file__).with_name("README.md").read_text(encoding="utf-8")
 
 setup(
     name="openedx-microcreds",
     version="0.1.0",
-    description="Open edX plugin that awards signed Open Badges 3.0 micro-credentials automatically",
-    long_description=open("README.md", encoding="utf-8").read(),
+    description="Open edX plugin: signed Open Badges 3.0 micro-credentials, awarded automatically",
+    long_description=README,
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
     python_requires=">=3.11",
