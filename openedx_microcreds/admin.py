@@ -142,6 +142,7 @@ class CredentialDefinitionForm(forms.ModelForm):
             "validity_days",
             "alignments",
             "rule",
+            "revoke_on_certificate_revoked",
         )
 
     def clean_rule(self) -> Any:
@@ -227,7 +228,7 @@ class CredentialDefinitionAdmin(MicrocredsModelAdmin):
                 )
             },
         ),
-        (_("Rule"), {"fields": ("rule",)}),
+        (_("Rule"), {"fields": ("rule", "revoke_on_certificate_revoked")}),
         (_("Record"), {"fields": ("uuid", "version", "created", "modified")}),
     )
 

@@ -79,6 +79,24 @@ class PlatformFacts:
         return slug in self.held_slugs
 
 
+def explain(
+    definition: CredentialDefinition,
+    learner: PlatformUser,
+    platform: PlatformAdapter,
+    held: set[str],
+) -> tuple[rules.Explanation, dict[str, Any]]:
+    """Evaluate the definition's rule on the learner's current grades: the explanation, and
+    what to record (the explanation and the grades it read)."""
+    rule = parsed_rule(definition)
+    facts = PlatformFacts(platform, learner.id, blocks_by_course(rule, definition.course_key), held)
+    explanation = rules.evaluate(rule, facts, course_key=definition.course_key)
+    details = {
+        "explanation": explanation.to_dict(),
+        "grades": {course: snap.to_dict() for course, snap in facts.snapshots.items()},
+    }
+    return explanation, details
+
+
 def held_slugs(user_id: int) -> set[str]:
     return set(
         Award.objects.active().filter(user_id=user_id).values_list("definition__slug", flat=True)
@@ -208,15 +226,7 @@ def evaluate_and_award(
             course_key=trigger.course_key or "",
         )
     try:
-        rule = parsed_rule(definition)
-        facts = PlatformFacts(
-            platform, learner.id, blocks_by_course(rule, definition.course_key), held
-        )
-        explanation = rules.evaluate(rule, facts, course_key=definition.course_key)
-        details = {
-            "explanation": explanation.to_dict(),
-            "grades": {course: snap.to_dict() for course, snap in facts.snapshots.items()},
-        }
+        explanation, details = explain(definition, learner, platform, held)
         if not explanation.passed:
             flood = not (record or dry_run or trigger.event_type in _NOT_FLOODS)
             repeat = _same_as_last(definition, learner, details) if flood else None

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import rules
 from .models import Award, Evaluation
 from .platform import get_platform
 from .triggers import Trigger
@@ -41,7 +40,7 @@ def expire_lapsed(now: datetime | None = None) -> list[Award]:
 
 
 def renew_expiring(window_days: int = 30, now: datetime | None = None) -> RenewalSummary:
-    from .awarding import PlatformFacts, blocks_by_course, held_slugs, parsed_rule
+    from .awarding import explain, held_slugs
     from .issuing import issue
 
     now = now or timezone.now()
@@ -61,15 +60,8 @@ def renew_expiring(window_days: int = 30, now: datetime | None = None) -> Renewa
             learner = platform.get_user(award.user_id)
             if learner is None:
                 raise LookupError(f"no user with id {award.user_id}")
-            rule = parsed_rule(definition)
-            facts = PlatformFacts(
-                platform,
-                learner.id,
-                blocks_by_course(rule, definition.course_key),
-                held_slugs(learner.id),
-            )
-            explanation = rules.evaluate(rule, facts, course_key=definition.course_key)
-            details = {"explanation": explanation.to_dict(), "renews": str(award.uuid)}
+            explanation, details = explain(definition, learner, platform, held_slugs(learner.id))
+            details["renews"] = str(award.uuid)
             if not explanation.passed:
                 Evaluation.objects.create(
                     user_id=learner.id,

@@ -204,3 +204,9 @@ class TestRecords:
         assert evaluation.outcome == "not_met"
         delete = reverse("admin:openedx_microcreds_evaluation_delete", args=[evaluation.pk])
         assert admin_client.get(delete).status_code == 403
+
+
+def test_definition_admin_offers_certificate_revocation_opt_in(admin_client, db):
+    response = admin_client.get("/admin/openedx_microcreds/credentialdefinition/add/")
+    assert response.status_code == 200
+    assert b'name="revoke_on_certificate_revoked"' in response.content
