@@ -36,7 +36,22 @@ def schedule_evaluation(trigger: Trigger) -> None:
     transaction.on_commit(lambda: _enqueue(trigger))
 
 
+def coalescing_is_safe() -> bool:
+    """Coalesce only when the task that clears the mark can see it: tasks run in this process
+    (eager), or the cache is shared between processes (memcached, Redis, database). With a
+    per-process cache and a real broker the worker could never clear the LMS's mark, and a
+    later grade change would be skipped, so every event is queued instead."""
+    from django.conf import settings
+
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    per_process = backend.endswith(("LocMemCache", "DummyCache"))
+    return not per_process or bool(evaluate_learner.app.conf.task_always_eager)
+
+
 def _enqueue(trigger: Trigger) -> None:
+    if not coalescing_is_safe():
+        evaluate_learner.apply_async(args=[trigger.to_dict()], **_queue())
+        return
     if not cache.add(coalesce_key(trigger), trigger.event_id or "-", timeout=COALESCE_SECONDS):
         log.debug("microcreds: %s covered by a queued evaluation", trigger.event_id)
         return

@@ -131,3 +131,25 @@ def _lists(award):
         valid_from=award.issued_at,
     )
     return {status_list_url(award.status_list): sign(document, key)}
+
+
+def test_coalescing_only_with_a_cache_the_worker_shares(settings, catalogue):
+    from openedx_microcreds import tasks
+
+    app = tasks.evaluate_learner.app
+    eager = app.conf.task_always_eager
+    try:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        app.conf.task_always_eager = True
+        assert tasks.coalescing_is_safe()  # the task runs here and clears the mark itself
+        app.conf.task_always_eager = False
+        assert not tasks.coalescing_is_safe()  # a worker could never clear this process's mark
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/9",
+            }
+        }
+        assert tasks.coalescing_is_safe()
+    finally:
+        app.conf.task_always_eager = eager
