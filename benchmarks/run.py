@@ -57,13 +57,20 @@ def plugin_report(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("sections", nargs="*", default=SECTIONS, choices=SECTIONS)
+    # No default list here: argparse would check the whole list against choices.
+    parser.add_argument("sections", nargs="*", choices=SECTIONS, help="default: all")
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--backfill", type=int, default=10_000)
     parser.add_argument("--no-mysql", action="store_true", help="skip the MariaDB runs")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    args.sections = args.sections or SECTIONS
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     if "core" in args.sections:
         from benchmarks import core
 
