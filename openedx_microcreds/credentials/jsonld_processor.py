@@ -43,6 +43,12 @@ class _ProcessedContexts:
 
 _processed = _ProcessedContexts()
 
+# IRI expansion under a frozen active context: (id(context), value, base, vocab) ->
+# (context, result). Expansion calls this a few hundred times per credential with the same
+# handful of terms; outside context processing it depends on nothing else.
+_iris: dict[tuple, tuple[Any, Any]] = {}
+_MAX_IRIS = 20_000
+
 
 class CachingJsonLdProcessor(jsonld.JsonLdProcessor):
     def _process_context(
@@ -88,4 +94,25 @@ class CachingJsonLdProcessor(jsonld.JsonLdProcessor):
                 active_ctx, local_ctx, options, override_protected, propagate, validate_scoped
             )
             _processed.put(key, active_ctx, local_ctx, result)
+        return result
+
+    def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
+        if (
+            local_ctx is not None
+            or defined is not None
+            or not isinstance(active_ctx, jsonld.frozendict)
+        ):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        if not isinstance(base, str | None):  # base may be True/False: keep it in the key too
+            base = ("flag", base)
+        key = (id(active_ctx), value, base, vocab)
+        hit = _iris.get(key)
+        if hit is not None and hit[0] is active_ctx:
+            return hit[1]
+        result = super()._expand_iri(
+            active_ctx, value, base if not isinstance(base, tuple) else base[1], vocab
+        )
+        if len(_iris) >= _MAX_IRIS:
+            _iris.clear()
+        _iris[key] = (active_ctx, result)
         return result

@@ -59,25 +59,32 @@ def find_problems(
         return
     structural = list(_structure_problems(document))
     yield from structural
-    yield from _date_problems(document)
-    yield from values.value_problems(document, cryptosuite)
     yield from _issuer_binding_problems(document, verification_method)
+    yield from _validity_order_problems(document)
     if any(path == "$['@context']" for path, _ in structural):
-        return  # without usable contexts JSON-LD expansion has nothing to say
-    shape = (id(loader), _shape(document))
+        # Without usable contexts JSON-LD expansion has nothing to say.
+        yield from _date_problems(document)
+        yield from values.value_problems(document, cryptosuite)
+        return
+    shape = (id(loader), cryptosuite, _shape(document))
     if shape in _clean_shapes:
         return
-    problems = list(_jsonld_problems(document, loader))
+    problems = [
+        *_date_problems(document),
+        *values.value_problems(document, cryptosuite),
+        *_jsonld_problems(document, loader),
+    ]
     if problems:
         yield from problems
     else:
         _remember_clean(shape)
 
 
-# Shapes of documents whose JSON-LD expansion raised no problem. Whether a term is dropped, a
-# type is undefined, an id is relative or a dateTime literal is malformed depends only on the
-# keys, the contexts and types, and the class of each string value, which is what a shape holds.
-# Only clean verdicts are kept, so every reported problem comes from a real expansion.
+# Shapes of documents that raised no problem. Whether a term is dropped, a type is undefined, an
+# id is relative or no URL, a dateTime is malformed, a string holds a control character or a
+# number canonicalizes differently depends only on the keys, the contexts and types, and the
+# class of each value, which is what a shape holds (with the cryptosuite and loader). Only clean
+# verdicts are kept, so every reported problem comes from a full check.
 _clean_shapes: set[tuple] = set()
 _MAX_SHAPES = 4096
 
@@ -99,10 +106,14 @@ def _shape(node: Any) -> Any:
     if isinstance(node, str):
         if node.startswith("_:"):
             return "b"
+        if values.has_control_character(node):
+            return "c"
         if _ABSOLUTE_IRI.match(node):
-            return "i" if values.is_clean_iri(node) else "x"
+            if not values.is_clean_iri(node):
+                return "x"
+            return "u" if values.is_url(node) else "i"
         return "d" if _is_datetime(node) else "s"
-    return type(node).__name__
+    return values.number_class(node)
 
 
 _RAW_KEYS = {"type"}
@@ -144,13 +155,19 @@ def _structure_problems(document: dict) -> Iterator[Problem]:
 
 
 def _date_problems(document: dict) -> Iterator[Problem]:
-    parsed = {}
     for path, value in _find_keys(document, _DATE_KEYS):
         try:
-            parsed[path] = parse_datetime(value, path)
+            parse_datetime(value, path)
         except DateTimeFormatError as exc:
             yield path, str(exc).split(": ", 1)[1]
-    valid_from, valid_until = parsed.get("$.validFrom"), parsed.get("$.validUntil")
+
+
+def _validity_order_problems(document: dict) -> Iterator[Problem]:
+    try:
+        valid_from = parse_datetime(document.get("validFrom"), "", required=False)
+        valid_until = parse_datetime(document.get("validUntil"), "", required=False)
+    except DateTimeFormatError:
+        return  # reported by _date_problems
     if valid_from and valid_until and valid_until <= valid_from:
         yield "$.validUntil", "must be after validFrom"
 
