@@ -206,6 +206,7 @@ def test_revoked_award_fails_the_status_check_and_shows_the_reason(client, award
     assert checks_in(body)["Revocation status"] == "failed"
     assert "revocation: the status list marks this credential" in body
     assert checks_in(body)["Signature"] == "passed"  # the signature itself is still fine
+    assert "linkedin.com" not in body  # nobody is invited to share a revoked credential
     # The JSON stays available: verifiers learn the revocation from the status list.
     assert client.get(page_url(award), HTTP_ACCEPT="application/json").status_code == 200
 
