@@ -106,13 +106,6 @@ def entry_for(status_list: StatusList, index: int) -> StatusEntry:
     return StatusEntry(status_list_url(status_list), index, status_list.purpose)
 
 
-def list_issuer_id(status_list: StatusList) -> str:
-    """The issuer id the list is signed under: the one its credentials carry."""
-    from .signing import active_signing_key, issuer_id
-
-    return issuer_id(status_list.issuer, active_signing_key(status_list.issuer))
-
-
 def set_status(status_list_id: int, index: int, value: bool) -> bool:
     """Flip one bit of a list (row-locked); True when it changed. Call inside a transaction."""
     locked = StatusList.objects.select_for_update().get(pk=status_list_id)

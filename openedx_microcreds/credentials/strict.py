@@ -305,9 +305,9 @@ def _paths_of_key(document: dict, term: str) -> list[str]:
 
 
 def _paths_of_value(document: dict, value: str, kind: str | None) -> list[str]:
-    keys = {"@type": ("type", "@type"), "@id": None, "property": None}.get(kind) if kind else None
     if kind == "property":
         return _paths_of_key(document, value)
+    keys = ("type", "@type") if kind == "@type" else None  # types live under these keys only
     found = []
     for path, key, item in _walk_keys(document):
         if keys and key not in keys:
