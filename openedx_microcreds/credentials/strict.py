@@ -53,14 +53,18 @@ def find_problems(
     verification_method: str | None = None,
     cryptosuite: str | None = None,
     loader: DocumentLoader = default_loader,
+    check_validity_order: bool = True,
 ) -> Iterator[Problem]:
+    """Every problem, as (path, message). The verifier turns ``check_validity_order`` off
+    because it reports the validity period as a check of its own."""
     if not isinstance(document, dict):
         yield "$", "a credential must be a JSON object"
         return
     structural = list(_structure_problems(document))
     yield from structural
     yield from _issuer_binding_problems(document, verification_method)
-    yield from _validity_order_problems(document)
+    if check_validity_order:
+        yield from _validity_order_problems(document)
     if any(path == "$['@context']" for path, _ in structural):
         # Without usable contexts JSON-LD expansion has nothing to say.
         yield from _date_problems(document)
