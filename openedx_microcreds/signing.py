@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .credentials import Ed25519Key
+from .credentials.keys import did_key_of, did_key_verification_method_of
 from .models import Issuer, SigningKey
 
 
@@ -53,14 +54,13 @@ def issuer_id(issuer: Issuer, signing_key: SigningKey) -> str:
     """The issuer's identifier as it appears in credentials signed with ``signing_key``."""
     if issuer.did:
         return issuer.did
-    return "did:key:" + signing_key.public_key_multibase
+    return did_key_of(signing_key.public_key_multibase)
 
 
 def verification_method(issuer: Issuer, signing_key: SigningKey) -> str:
     if issuer.did:
         return f"{issuer.did}#{signing_key.key_id}"
-    multibase = signing_key.public_key_multibase
-    return f"did:key:{multibase}#{multibase}"
+    return did_key_verification_method_of(signing_key.public_key_multibase)
 
 
 def generate_signing_key(issuer: Issuer, *, key_id: str | None = None) -> SigningKey:

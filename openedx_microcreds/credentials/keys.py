@@ -22,6 +22,16 @@ DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 
 
+def did_key_of(public_multibase: str) -> str:
+    """The did:key of an Ed25519 key given as ``publicKeyMultibase`` (``z6Mk...``)."""
+    return "did:key:" + public_multibase
+
+
+def did_key_verification_method_of(public_multibase: str) -> str:
+    """``did:key:z6Mk...#z6Mk...``: a did:key's one verification method."""
+    return f"{did_key_of(public_multibase)}#{public_multibase}"
+
+
 def _strip_prefix(raw: bytes, prefix: bytes, what: str) -> bytes:
     if not raw.startswith(prefix) or len(raw) != len(prefix) + 32:
         raise KeyFormatError(
@@ -48,11 +58,11 @@ class Ed25519PublicMultikey:
 
     @property
     def did_key(self) -> str:
-        return "did:key:" + self.multibase
+        return did_key_of(self.multibase)
 
     @property
     def did_key_verification_method(self) -> str:
-        return f"{self.did_key}#{self.multibase}"
+        return did_key_verification_method_of(self.multibase)
 
     def verify(self, signature: bytes, message: bytes) -> bool:
         try:
