@@ -347,36 +347,42 @@ def _record_failure(
 def retry_failed(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
     """Evaluate failed evaluations again, updating each row in place."""
     platform = get_platform()
-    done = []
+    done: list[Evaluation] = []
     for failed in evaluations:
-        trigger = (
-            Trigger.from_dict(failed.explanation.get("trigger") or {})
-            if failed.explanation
-            else None
-        )
-        trigger = trigger or Trigger(
-            event_type=failed.event_type,
-            user_id=failed.user_id or int(failed.event_user_id),
-            course_key=failed.course_key or None,
-            event_id=failed.event_id,
-        )
-        learner = platform.get_user(trigger.user_id)
-        if learner is None or failed.definition is None:
-            if learner is None:
-                done.append(
-                    _record_failure(
-                        None,
-                        failed.definition,
-                        trigger,
-                        f"no user with id {trigger.user_id}",
-                        failed,
-                    )
-                )
-                continue
-            failed.delete()  # superseded by a full re-run of the trigger
-            done.extend(process_trigger(trigger))
-            continue
-        done.append(
-            evaluate_and_award(failed.definition, learner, trigger, platform, record=failed)
-        )
+        done.extend(_retry_one(failed, platform))
     return done
+
+
+def _retry_one(failed: Evaluation, platform: PlatformAdapter) -> list[Evaluation]:
+    trigger = _trigger_of(failed)
+    if trigger is None:
+        return [_still_failing(failed, "the event was malformed; it cannot be evaluated again")]
+    learner = platform.get_user(trigger.user_id)
+    if learner is None:
+        error = f"no user with id {trigger.user_id}"
+        return [_record_failure(None, failed.definition, trigger, error, failed)]
+    if failed.definition is None:  # the whole event failed: run it again in full
+        failed.delete()
+        return process_trigger(trigger)
+    return [evaluate_and_award(failed.definition, learner, trigger, platform, record=failed)]
+
+
+def _trigger_of(failed: Evaluation) -> Trigger | None:
+    """The trigger to run again: as recorded, else rebuilt from the row (None if it can't be)."""
+    recorded = (failed.explanation or {}).get("trigger")
+    if recorded:
+        return Trigger.from_dict(recorded)
+    user_id = failed.user_id
+    if user_id is None and failed.event_user_id.isdigit():
+        user_id = int(failed.event_user_id)
+    if user_id is None or not failed.course_key:
+        return None
+    return Trigger(failed.event_type, user_id, failed.course_key, failed.event_id)
+
+
+def _still_failing(failed: Evaluation, error: str) -> Evaluation:
+    failed.attempts += 1
+    failed.retried_at = timezone.now()
+    failed.error = error
+    failed.save(update_fields=["attempts", "retried_at", "error"])
+    return failed

@@ -153,3 +153,23 @@ def test_coalescing_only_with_a_cache_the_worker_shares(settings, catalogue):
         assert tasks.coalescing_is_safe()
     finally:
         app.conf.task_always_eager = eager
+
+
+def test_retry_keeps_a_malformed_event_failed_and_goes_on(catalogue, learner, fake_platform):
+    """A malformed event cannot be evaluated again; retrying says so instead of crashing, and
+    the other failures in the same run are still retried."""
+    from openedx_microcreds.awarding import retry_failed
+    from openedx_microcreds.platform import PlatformError
+
+    scenario.send_ccx_passing_status(learner, "ccx-v1:DemoX+Data101+2026+ccx@3", None)
+    malformed = Evaluation.objects.get(outcome="failed")
+    scenario.grade_analyst(learner, capstone=0.9, analysis=(0.9, 0.9), percent=0.9)
+    fake_platform.fail_next_grade_read(PlatformError("grades down"))
+    scenario.send_passing_status(learner, scenario.DATA_COURSE)
+    grade_failure = Evaluation.objects.get(outcome="failed", error__contains="grades down")
+
+    outcomes = {e.pk: e for e in retry_failed([malformed, grade_failure])}
+    assert outcomes[malformed.pk].outcome == "failed"
+    assert "cannot be evaluated again" in outcomes[malformed.pk].error
+    assert outcomes[malformed.pk].attempts == 2
+    assert outcomes[grade_failure.pk].outcome == "awarded"
