@@ -190,8 +190,10 @@ def process_trigger(trigger: Trigger) -> list[Evaluation]:
             definitions += definitions_for_course(trigger.ccx_key)
     else:
         return [_record_failure(learner, None, trigger, "the event names no course")]
+    held = held_slugs(learner.id)  # once per trigger; kept current as awards are made below
     return [
-        evaluate_and_award(definition, learner, trigger, platform) for definition in definitions
+        evaluate_and_award(definition, learner, trigger, platform, held=held)
+        for definition in definitions
     ]
 
 
@@ -203,17 +205,20 @@ def evaluate_and_award(
     *,
     dry_run: bool = False,
     record: Evaluation | None = None,
+    held: set[str] | None = None,
 ) -> Evaluation:
     """Evaluate one definition for one learner; issue when met (unless ``dry_run``).
 
     Returns the Evaluation: saved, except for ``already_held`` (duplicate events would flood the
     audit table with non-decisions) and dry runs. ``record`` is a failed Evaluation being
     retried: it is updated in place instead of adding a row.
+    ``held`` is the learner's held credential slugs when the caller already has them (one query
+    per trigger instead of one per definition).
     """
     from .issuing import issue
 
     platform = platform or get_platform()
-    held = held_slugs(learner.id)
+    held = held_slugs(learner.id) if held is None else held
     if definition.slug in held and not dry_run:
         if record is not None:  # a retried failure that something else has since awarded
             return _save(record, definition, learner, trigger, Outcome.ALREADY_HELD, {}, False)
@@ -256,6 +261,7 @@ def evaluate_and_award(
                 award=outcome.award,
             )
             _after_award(outcome.award, learner)
+            transaction.on_commit(lambda: held.add(definition.slug))
             return evaluation
     except Exception as exc:  # recorded and retryable; never lost, never half-issued
         log.exception("microcreds: evaluating %s for user %s failed", definition.slug, learner.id)
