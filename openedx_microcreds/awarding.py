@@ -176,8 +176,15 @@ _stacking_index: dict[tuple, dict[str, list[int]]] = {}
 _NOT_FLOODS = ("microcreds.backfill", "microcreds.award", "microcreds.renewal")
 
 
-def process_trigger(trigger: Trigger) -> list[Evaluation]:
-    """Evaluate every definition the trigger concerns for its learner."""
+def process_trigger(
+    trigger: Trigger, *, retrying: dict[int, Evaluation] | None = None
+) -> list[Evaluation]:
+    """Evaluate every definition the trigger concerns for its learner.
+
+    ``retrying`` maps definition ids to failed Evaluations of an earlier attempt of the same
+    work: they are updated in place instead of adding a row per attempt.
+    """
+    retrying = retrying or {}
     platform = get_platform()
     learner = platform.get_user(trigger.user_id)
     if learner is None:
@@ -192,7 +199,9 @@ def process_trigger(trigger: Trigger) -> list[Evaluation]:
         return [_record_failure(learner, None, trigger, "the event names no course")]
     held = held_slugs(learner.id)  # once per trigger; kept current as awards are made below
     return [
-        evaluate_and_award(definition, learner, trigger, platform, held=held)
+        evaluate_and_award(
+            definition, learner, trigger, platform, held=held, record=retrying.get(definition.pk)
+        )
         for definition in definitions
     ]
 
@@ -288,22 +297,21 @@ def _same_as_last(
 
 
 def _after_award(award: Award, learner: PlatformUser) -> None:
-    """Once the award is committed: announce it and re-evaluate credentials stacked on it."""
+    """With the award: record that credentials stacked on it need evaluating (in the award's
+    own transaction, so a crash right after the commit forgets nothing); once committed,
+    announce it."""
     from .events import emit_badge_awarded
     from .tasks import schedule_evaluation
 
-    def announce() -> None:
-        emit_badge_awarded(award, learner)
-        schedule_evaluation(
-            Trigger(
-                event_type="microcreds.award",
-                user_id=award.user_id,
-                event_id=f"award:{award.uuid}",
-                awarded_slug=award.definition.slug,
-            )
+    transaction.on_commit(lambda: emit_badge_awarded(award, learner))
+    schedule_evaluation(
+        Trigger(
+            event_type="microcreds.award",
+            user_id=award.user_id,
+            event_id=f"award:{award.uuid}",
+            awarded_slug=award.definition.slug,
         )
-
-    transaction.on_commit(announce)
+    )
 
 
 def _save(

@@ -605,3 +605,74 @@ def _add_update_fields(kwargs: dict[str, Any], *names: str) -> None:
     update_fields = kwargs.get("update_fields")
     if update_fields is not None:
         kwargs["update_fields"] = list(dict.fromkeys([*update_fields, *names]))
+
+
+class PendingEvaluation(models.Model):
+    """
+    Durable record of work to do for one learner: the Celery message is only a wake-up.
+
+    Receivers write (upsert) one row per (learner, kind, scope) in the same transaction as the
+    LMS's own change, so an event that committed is never lost, whatever happens to the broker
+    or the worker afterwards; repeated events for the same scope update the same row, which is
+    how grade-recompute floods coalesce. ``token`` changes on every upsert: the task that
+    evaluated the row marks it done only if the token is still the one it read, so a change that
+    arrived during the evaluation keeps the row pending. A periodic sweep re-queues rows left
+    pending past ``due_at`` (a lost message, a killed worker, a database outage).
+
+    ``scope`` is the course key (or CCX key) of a grade event, or ``credential:<slug>`` for a
+    stacking follow-up after an award; ``kind`` says what to do with it.
+
+    Retirement: a learner's retirement must delete their rows (the user id and the trigger).
+
+    .. pii: The learner's user id, inside the trigger as well.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    class Kind(models.TextChoices):
+        EVALUATE = "evaluate", _("evaluate the learner's credentials")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("revoke for a revoked certificate")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed (gave up retrying)")
+
+    user_id = models.BigIntegerField(_("user id"))
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    scope = models.CharField(_("scope"), max_length=255)
+    trigger = models.JSONField(_("trigger"), default=dict)
+    token = models.BigIntegerField(_("request token"), default=0, editable=False)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    requested_at = models.DateTimeField(_("last requested at"), default=timezone.now)
+    due_at = models.DateTimeField(
+        _("due at"),
+        default=timezone.now,
+        help_text=_("When the work should run; the sweep re-queues rows left pending past it."),
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    failed_evaluations = models.JSONField(
+        _("failed evaluations"),
+        default=list,
+        blank=True,
+        help_text=_("Failed Evaluation rows of this work, updated in place when it is retried."),
+    )
+
+    class Meta:
+        verbose_name = _("pending evaluation")
+        verbose_name_plural = _("pending evaluations")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "kind", "scope"], name="microcreds_pending_one_per_scope"
+            ),
+        ]
+        indexes = [
+            # The sweep: pending rows past due, oldest first.
+            models.Index(fields=["state", "due_at"], name="microcreds_pending_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} user={self.user_id} {self.scope} ({self.state})"

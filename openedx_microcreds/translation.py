@@ -1,4 +1,9 @@
-"""Turn an openedx-events payload into a Trigger, or say precisely what is wrong with it."""
+"""Turn an openedx-events payload into a Trigger, or say precisely what is wrong with it.
+
+openedx-events checks only the type of the top-level data object, not of its fields: a
+``PersistentCourseGradeData(user_id="abc")`` is sent as readily as a good one. So every id is
+validated here, strictly: a float such as 1.7 is refused rather than truncated to user 1.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,17 @@ from .triggers import Trigger
 
 log = logging.getLogger(__name__)
 
+# Fields of openedx-events data classes that hold personal data; never stored with a record.
+_PERSONAL_FIELDS = {"pii", "email", "username", "name", "download_url"}
+_MAX_TEXT = 120
+_MAX_DEPTH = 4
+
 
 class MalformedEventError(ValueError):
     """The event lacks what an evaluation needs (a user, a course, a CCX's master course)."""
 
 
-def _event_name(metadata: Any, fallback: str) -> str:
+def event_name(metadata: Any, fallback: str) -> str:
     return str(getattr(metadata, "event_type", None) or fallback)
 
 
@@ -29,27 +39,40 @@ def _course_key(course: Any, where: str) -> str:
     return str(key)
 
 
-def _user_id(user: Any, where: str) -> int:
-    user_id = getattr(user, "id", None)
-    if user_id is None:
-        raise MalformedEventError(f"{where}.id is missing")
-    try:
-        return int(user_id)
-    except (TypeError, ValueError):
-        raise MalformedEventError(f"{where}.id is not an integer: {user_id!r}") from None
+def parse_user_id(value: Any, where: str) -> int:
+    """A positive integer id; anything else (a bool, a float, text, a list) is an error."""
+    if value is None:
+        raise MalformedEventError(f"{where} is missing")
+    if isinstance(value, bool):
+        raise MalformedEventError(f"{where} must be an integer user id, got a boolean")
+    if isinstance(value, int):
+        user_id = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        user_id = int(value)
+    else:
+        raise MalformedEventError(
+            f"{where} must be an integer user id, got {_describe_value(value)}"
+        )
+    if user_id <= 0:
+        raise MalformedEventError(f"{where} must be a positive user id, got {user_id}")
+    return user_id
 
 
 def trigger_from_event(kind: str, data: Any, metadata: Any) -> Trigger:
-    event_type, event_id = _event_name(metadata, kind), _event_id(metadata)
+    event_type, event_id = event_name(metadata, kind), _event_id(metadata)
     if data is None:
         raise MalformedEventError(f"{event_type}: the event carries no data")
     if kind == "course_passing_status":
         return Trigger(
-            event_type, _user_id(data.user, "user"), _course_key(data.course, "course"), event_id
+            event_type,
+            parse_user_id(getattr(getattr(data, "user", None), "id", None), "user.id"),
+            _course_key(getattr(data, "course", None), "course"),
+            event_id,
         )
     if kind == "ccx_course_passing_status":
-        ccx_key = getattr(data.course, "ccx_course_key", None)
-        master = getattr(data.course, "master_course_key", None)
+        course = getattr(data, "course", None)
+        ccx_key = getattr(course, "ccx_course_key", None)
+        master = getattr(course, "master_course_key", None)
         if not ccx_key:
             raise MalformedEventError(f"{event_type}: course.ccx_course_key is missing")
         if not master:
@@ -57,36 +80,100 @@ def trigger_from_event(kind: str, data: Any, metadata: Any) -> Trigger:
                 f"{event_type}: CCX {ccx_key} has no master_course_key; cannot find its definitions"
             )
         return Trigger(
-            event_type, _user_id(data.user, "user"), str(master), event_id, ccx_key=str(ccx_key)
+            event_type,
+            parse_user_id(getattr(getattr(data, "user", None), "id", None), "user.id"),
+            str(master),
+            event_id,
+            ccx_key=str(ccx_key),
         )
     if kind == "persistent_grade":
-        user_id = getattr(data, "user_id", None)
-        if user_id is None:
-            raise MalformedEventError(f"{event_type}: grade.user_id is missing")
-        return Trigger(event_type, int(user_id), _course_key(data.course, "grade.course"), event_id)
-    if kind == "certificate_created":
         return Trigger(
             event_type,
-            _user_id(data.user, "certificate.user"),
-            _course_key(data.course, "certificate.course"),
+            parse_user_id(getattr(data, "user_id", None), "grade.user_id"),
+            _course_key(getattr(data, "course", None), "grade.course"),
+            event_id,
+        )
+    if kind in ("certificate_created", "certificate_revoked"):
+        return Trigger(
+            event_type,
+            parse_user_id(getattr(getattr(data, "user", None), "id", None), "certificate.user.id"),
+            _course_key(getattr(data, "course", None), "certificate.course"),
             event_id,
         )
     raise MalformedEventError(f"unknown event kind {kind!r}")
 
 
 def record_malformed_event(kind: str, data: Any, metadata: Any, error: Exception) -> None:
-    """Log and keep a failed Evaluation holding the raw event, so it is never silently lost."""
+    """Log and keep a failed Evaluation describing the event, so it is never silently lost.
+
+    What is kept is what diagnosing needs (event type and id, source, time, the ids and keys
+    as sent, the shape of the data) and no personal data: usernames, e-mails and names in the
+    payload are left out.
+    """
     from .models import Evaluation
 
-    event_type, event_id = _event_name(metadata, kind), _event_id(metadata)
+    event_type, event_id = event_name(metadata, kind), _event_id(metadata)
     log.error("microcreds: malformed %s event %s: %s", event_type, event_id, error)
-    user = getattr(data, "user", None)
     Evaluation.objects.create(
         user=None,
-        event_user_id=str(getattr(user, "id", "") or getattr(data, "user_id", "") or ""),
-        event_id=event_id,
-        event_type=event_type,
+        event_user_id=_user_id_as_sent(data),
+        event_id=event_id[:255],
+        event_type=event_type[:255],
         outcome=Evaluation.Outcome.FAILED,
-        error=f"malformed event: {error}",
-        explanation={"event": repr(data)[:4000]},
+        error=f"malformed event: {error}"[:2000],
+        explanation={"event": describe_event(data), "metadata": _describe_metadata(metadata)},
     )
+
+
+def _user_id_as_sent(data: Any) -> str:
+    user = getattr(data, "user", None)
+    value = getattr(user, "id", None) if user is not None else getattr(data, "user_id", None)
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)[:64]
+    return _describe_value(value)[:64]
+
+
+def describe_event(data: Any, depth: int = 0) -> Any:
+    """The event's shape and non-personal values, JSON-ready."""
+    if depth > _MAX_DEPTH:
+        return "..."
+    fields = getattr(type(data), "__attrs_attrs__", None)
+    if fields is None:
+        return _describe_value(data)
+    described: dict[str, Any] = {"_type": type(data).__name__}
+    for attribute in fields:
+        if attribute.name in _PERSONAL_FIELDS:
+            described[attribute.name] = "(personal data, not kept)"
+        else:
+            described[attribute.name] = describe_event(
+                getattr(data, attribute.name, None), depth + 1
+            )
+    return described
+
+
+def _describe_value(value: Any) -> str:
+    """A short description that keeps ids and keys readable and hides anything like an e-mail."""
+    if value is None or isinstance(value, bool | int | float):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = "(text that looks like an e-mail address)" if "@" in value else repr(value)
+    else:
+        text = f"a {type(value).__name__}"
+        if isinstance(value, list | tuple | set | dict):
+            text += f" of {len(value)} item(s)"
+        else:
+            text = f"{text}: {value!s}" if "@" not in str(value) else text
+    if len(text) > _MAX_TEXT:
+        text = text[:_MAX_TEXT] + "..."
+    return text
+
+
+def _describe_metadata(metadata: Any) -> dict[str, str]:
+    found = {}
+    for name in ("id", "event_type", "minorversion", "source", "sourcehost", "time"):
+        value = getattr(metadata, name, None)
+        if value is not None:
+            found[name] = str(value)[:_MAX_TEXT]
+    return found

@@ -42,6 +42,56 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
 .. setting_default: 300
 .. setting_description: Cache-Control max-age (seconds) of served status list credentials.
 
+.. setting_name: MICROCREDS_LMS_CELERY_QUEUE
+.. setting_default: None
+.. setting_description: In Studio, the queue of the LMS workers, where the plugin's tasks must run
+   (they read grades). None: the queue of CELERY_QUEUES whose name contains ".lms." (as the
+   platform's own router picks it), else "edx.lms.core.default".
+
+.. setting_name: MICROCREDS_PENDING_STALE_SECONDS
+.. setting_default: 300
+.. setting_description: A pending evaluation still waiting this long after it was due is
+   re-queued by the sweep (its message was lost, its worker died, or the database failed it).
+
+.. setting_name: MICROCREDS_SWEEP_INTERVAL_SECONDS
+.. setting_default: 60
+.. setting_description: How often the sweep runs: the Celery beat entry's period, and the least
+   time between two sweeps a worker runs on its own after its tasks.
+
+.. setting_name: MICROCREDS_PENDING_MAX_ATTEMPTS
+.. setting_default: 8
+.. setting_description: Attempts of a failing evaluation (a grade read that fails, no signing
+   key...) before it is marked failed and left to ``microcreds_evaluate --retry-failed``.
+
+.. setting_name: MICROCREDS_PENDING_RETRY_BASE_SECONDS
+.. setting_default: 30
+.. setting_description: First retry delay of a failing evaluation; each next one is 4 times
+   longer (with +-20% jitter), up to MICROCREDS_PENDING_RETRY_MAX_SECONDS.
+
+.. setting_name: MICROCREDS_PENDING_RETRY_MAX_SECONDS
+.. setting_default: 21600
+.. setting_description: Longest delay between two attempts of a failing evaluation.
+
+.. setting_name: MICROCREDS_IGNORE_EVENT_BUS_COPIES
+.. setting_default: None
+.. setting_description: Whether receivers ignore events that arrive over the event bus
+   (``from_event_bus=True``). None: ignore the bus copies of the event types this deployment
+   itself produces to the bus (EVENT_BUS_PRODUCER_CONFIG), because the in-process receivers
+   already handled them; True/False: always/never ignore them.
+
+.. setting_name: MICROCREDS_CERTIFICATE_TRIGGER_STATUSES
+.. setting_default: ["downloadable", "generating"]
+.. setting_description: CERTIFICATE_CREATED events with one of these ``current_status`` values
+   trigger an evaluation (the platform's passing statuses; it sends the event on every save of
+   such a certificate).
+
+.. setting_name: MICROCREDS_CERTIFICATE_REVOKING_STATUSES
+.. setting_default: ["unavailable", "notpassing"]
+.. setting_description: CERTIFICATE_REVOKED events with one of these ``current_status`` values
+   revoke the learner's awards of definitions that opted in. The platform sends the event for
+   ``unavailable`` (invalidated), ``notpassing`` (the grade fell below passing) and
+   ``unverified`` (identity verification missing); the last says nothing about learning.
+
 .. setting_name: MICROCREDS_DEFAULT_CRYPTOSUITE
 .. setting_default: "eddsa-rdfc-2022"
 .. setting_description: Data Integrity cryptosuite used when a definition does not choose one.
@@ -64,11 +114,35 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_DEFAULT_CRYPTOSUITE": "eddsa-rdfc-2022",
     "MICROCREDS_RENEWAL_WINDOW_DAYS": 30,
     "MICROCREDS_STATUS_LIST_MAX_AGE": 300,
+    "MICROCREDS_LMS_CELERY_QUEUE": None,
+    "MICROCREDS_PENDING_STALE_SECONDS": 300,
+    "MICROCREDS_SWEEP_INTERVAL_SECONDS": 60,
+    "MICROCREDS_PENDING_MAX_ATTEMPTS": 8,
+    "MICROCREDS_PENDING_RETRY_BASE_SECONDS": 30,
+    "MICROCREDS_PENDING_RETRY_MAX_SECONDS": 6 * 3600,
+    "MICROCREDS_IGNORE_EVENT_BUS_COPIES": None,
+    "MICROCREDS_CERTIFICATE_TRIGGER_STATUSES": ["downloadable", "generating"],
+    "MICROCREDS_CERTIFICATE_REVOKING_STATUSES": ["unavailable", "notpassing"],
 }
 
-#: The periodic renewal job, added to CELERY_BEAT_SCHEDULE unless the operator defined it.
+#: Periodic jobs, added to the beat schedule unless the operator defined an entry of that name.
+#: edx-platform configures Celery with ``config_from_object("django.conf:settings")`` and no
+#: namespace (lms/celery.py, openedx/core/lib/celery/__init__.py), so its beat reads the
+#: old-style ``CELERYBEAT_SCHEDULE``, not ``CELERY_BEAT_SCHEDULE``. Tutor runs no beat process by
+#: default: see the README for the cron alternative.
+BEAT_SCHEDULE_SETTING = "CELERYBEAT_SCHEDULE"
 BEAT_ENTRY = "openedx-microcreds-renew-expiring"
 BEAT_SCHEDULE = {"task": "openedx_microcreds.renew_expiring", "schedule": 6 * 3600}
+SWEEP_BEAT_ENTRY = "openedx-microcreds-sweep-pending"
+
+
+def beat_entries(settings: Any) -> dict[str, dict]:
+    interval = getattr(settings, "MICROCREDS_SWEEP_INTERVAL_SECONDS", None)
+    interval = DEFAULTS["MICROCREDS_SWEEP_INTERVAL_SECONDS"] if interval is None else interval
+    return {
+        BEAT_ENTRY: copy.deepcopy(BEAT_SCHEDULE),
+        SWEEP_BEAT_ENTRY: {"task": "openedx_microcreds.sweep_pending", "schedule": interval},
+    }
 
 
 def set_default(settings: Any, name: str, value: Any) -> None:
@@ -77,12 +151,18 @@ def set_default(settings: Any, name: str, value: Any) -> None:
         setattr(settings, name, copy.deepcopy(value))
 
 
+def add_beat_entries(settings: Any) -> None:
+    """Add the periodic jobs to the schedule the platform's beat reads, keeping the operator's."""
+    schedule = getattr(settings, BEAT_SCHEDULE_SETTING, None)
+    if schedule is None:
+        schedule = {}
+        setattr(settings, BEAT_SCHEDULE_SETTING, schedule)
+    for name, entry in beat_entries(settings).items():
+        schedule.setdefault(name, entry)
+
+
 def plugin_settings(settings: Any) -> None:
     """Add the plugin's defaults to ``settings`` (a settings module), never replacing a value."""
     for name, value in DEFAULTS.items():
         set_default(settings, name, value)
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
-    if schedule is None:
-        settings.CELERY_BEAT_SCHEDULE = {}
-        schedule = settings.CELERY_BEAT_SCHEDULE
-    schedule.setdefault(BEAT_ENTRY, copy.deepcopy(BEAT_SCHEDULE))
+    add_beat_entries(settings)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .common import DEFAULTS, set_default
+from .common import DEFAULTS, add_beat_entries, set_default
 
 
 def plugin_settings(settings: Any) -> None:
@@ -26,3 +26,5 @@ def plugin_settings(settings: Any) -> None:
             setattr(settings, name, copy.deepcopy(env_tokens[name]))
         else:
             set_default(settings, name, value)
+    # After the operator's YAML, which may have replaced the whole schedule.
+    add_beat_entries(settings)

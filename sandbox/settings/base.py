@@ -111,14 +111,30 @@ def _databases():
 
 DATABASES = _databases()
 
-# Celery: eager unless a broker is given. The platform's own settings name these the same way.
-CELERY_BROKER_URL = os.environ.get("MICROCREDS_CELERY_BROKER", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
-if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+# Celery, configured as edx-platform configures it: its app reads the Django settings with
+# ``config_from_object("django.conf:settings")`` and no namespace (lms/celery.py,
+# openedx/core/lib/celery/__init__.py), so only the old-style names count: BROKER_URL,
+# CELERY_ALWAYS_EAGER, CELERY_DEFAULT_QUEUE, CELERY_QUEUES, CELERYBEAT_SCHEDULE. A plugin
+# setting written under a new-style name (CELERY_BEAT_SCHEDULE, ...) is ignored here as it is
+# in the LMS. Eager unless a broker is given.
+BROKER_URL = os.environ.get("MICROCREDS_CELERY_BROKER", "")
+CELERY_ALWAYS_EAGER = not BROKER_URL
+CELERY_EAGER_PROPAGATES_EXCEPTIONS = True
+if not BROKER_URL:
+    BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_DEFAULT_QUEUE = "microcreds.sandbox"
+CELERY_IGNORE_RESULT = True
+
+
+def platform_queues(variant: str) -> tuple[str, dict]:
+    """The default queue and CELERY_QUEUES of the LMS ("lms") or Studio ("cms"), named as the
+    platform names them (edx.<variant>.core.*); Studio also declares the LMS's default queue,
+    its ALTERNATE_QUEUES, for tasks that must run where the grades are."""
+    default = f"edx.{variant}.core.default"
+    queues = {f"edx.{variant}.core.high": {}, default: {}}
+    if variant == "cms":
+        queues["edx.lms.core.default"] = {}
+    return default, queues
 
 LMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_LMS_URL", "http://localhost:8000")
 CMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_CMS_URL", "http://localhost:8010")

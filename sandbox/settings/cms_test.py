@@ -1,9 +1,10 @@
 """The sandbox Studio as the platform's test settings load it: plugin settings common, test."""
 
 from .base import *  # noqa: F403
-from .base import load_plugins
+from .base import load_plugins, platform_queues
 
 SANDBOX_PROJECT = "cms.djangoapp"
+CELERY_DEFAULT_QUEUE, CELERY_QUEUES = platform_queues("cms")
 ROOT_URLCONF = "sandbox.urls_cms"
 
 load_plugins(__name__, SANDBOX_PROJECT, ("common", "test"))

@@ -59,7 +59,29 @@ def test_renewal_failure_is_reported_and_keeps_the_award(award, fake_platform):
     assert award.state == "active"
 
 
-def test_beat_schedule_is_added_without_overriding(settings):
-    from openedx_microcreds.settings.common import BEAT_ENTRY
+def test_beat_schedule_is_what_the_platforms_celery_app_reads():
+    """edx-platform's Celery app reads Django settings with no namespace, so its beat reads
+    CELERYBEAT_SCHEDULE; the sandbox's app is configured the same way (sandbox/celery.py)."""
+    from openedx_microcreds.settings.common import BEAT_ENTRY, SWEEP_BEAT_ENTRY
+    from sandbox.celery import app
 
-    assert settings.CELERY_BEAT_SCHEDULE[BEAT_ENTRY]["task"] == "openedx_microcreds.renew_expiring"
+    schedule = app.conf.beat_schedule
+    assert schedule[BEAT_ENTRY]["task"] == "openedx_microcreds.renew_expiring"
+    assert schedule[SWEEP_BEAT_ENTRY]["task"] == "openedx_microcreds.sweep_pending"
+    assert schedule[SWEEP_BEAT_ENTRY]["schedule"] == 60
+
+
+def test_beat_entries_keep_the_operators_own():
+    from types import SimpleNamespace
+
+    from openedx_microcreds.settings import common, production
+
+    mine = {"task": "openedx_microcreds.renew_expiring", "schedule": 3600}
+    project = SimpleNamespace(CELERYBEAT_SCHEDULE={common.BEAT_ENTRY: mine})
+    common.plugin_settings(project)
+    assert project.CELERYBEAT_SCHEDULE[common.BEAT_ENTRY] is mine
+    assert common.SWEEP_BEAT_ENTRY in project.CELERYBEAT_SCHEDULE
+    # The operator's YAML may replace the whole schedule after common settings ran.
+    project.CELERYBEAT_SCHEDULE = {"theirs": {"task": "x", "schedule": 1}}
+    production.plugin_settings(project)
+    assert set(project.CELERYBEAT_SCHEDULE) == {"theirs", common.BEAT_ENTRY, common.SWEEP_BEAT_ENTRY}

@@ -44,7 +44,7 @@ def show(**env):
 def test_celery_is_eager_by_default():
     from sandbox.celery import app
 
-    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+    assert settings.CELERY_ALWAYS_EAGER is True
     assert app.conf.task_always_eager is True
     report = show()
     assert report["eager"] is True
