@@ -24,7 +24,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Award, CredentialDefinition, Evaluation, Issuer, SigningKey
+from .models import (
+    Award,
+    CredentialDefinition,
+    Evaluation,
+    Issuer,
+    PendingEvaluation,
+    SigningKey,
+)
 
 
 def pretty_json(value: Any) -> str:
@@ -357,3 +364,57 @@ class EvaluationAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
     @admin.display(description=_("explanation"))
     def explanation_pretty(self, obj: Evaluation) -> str:
         return pretty_json(obj.explanation)
+
+
+@admin.register(PendingEvaluation)
+class PendingEvaluationAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
+    """Work recorded from events and awards: what is waiting, retrying, or gave up (failed)."""
+
+    list_display = ("user_id", "kind", "scope", "state", "attempts", "due_at", "short_error")
+    list_filter = ("state", "kind")
+    search_fields = ("=user_id", "scope")
+    date_hierarchy = "requested_at"
+    fields = (
+        "user_id",
+        "kind",
+        "scope",
+        "state",
+        "attempts",
+        "requested_at",
+        "due_at",
+        "finished_at",
+        "last_error",
+        "trigger_pretty",
+    )
+    readonly_fields = fields
+    actions = ["run_again"]
+
+    def has_retry_permission(self, request: Any) -> bool:
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: PendingEvaluation) -> str:
+        return (obj.last_error[:80] + "...") if len(obj.last_error) > 80 else obj.last_error
+
+    @admin.display(description=_("trigger"))
+    def trigger_pretty(self, obj: PendingEvaluation) -> str:
+        return pretty_json(obj.trigger)
+
+    @admin.action(description=_("Run selected work again now"), permissions=["retry"])
+    def run_again(self, request: Any, queryset: Any) -> None:
+        from . import pending, tasks
+
+        keys = pending.mark_due([row.pk for row in queryset])
+        for key in keys:
+            tasks.wake(key, countdown=0)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d piece of work queued again.",
+                "%(count)d pieces of work queued again.",
+                len(keys),
+            )
+            % {"count": len(keys)},
+            messages.SUCCESS,
+        )

@@ -227,18 +227,24 @@ def overdue(now: datetime | None = None, *, limit: int = 500) -> list[PendingKey
     return [PendingKey(user_id, kind, scope) for _, user_id, kind, scope in rows]
 
 
-def requeue_failed(*, user_id: int | None = None, limit: int | None = None) -> list[PendingKey]:
-    """Failed rows back to pending (an operator's ``--retry-failed``); returns their keys."""
+def requeue_failed(*, limit: int | None = None) -> list[PendingKey]:
+    """Rows that gave up, back to pending (an operator's ``--retry-failed``); their keys."""
     rows = PendingEvaluation.objects.filter(state=State.FAILED).order_by("due_at", "pk")
-    if user_id is not None:
-        rows = rows.filter(user_id=user_id)
-    found = list(rows.values_list("pk", "user_id", "kind", "scope")[:limit])
+    return mark_due(list(rows.values_list("pk", flat=True)[:limit]))
+
+
+def mark_due(pks: list[int]) -> list[PendingKey]:
+    """Make these rows pending and due now, with a fresh start on attempts; their keys."""
     now = timezone.now()
-    for pk, *_ in found:
-        PendingEvaluation.objects.filter(pk=pk, state=State.FAILED).update(
+    keys = []
+    for pk, user_id, kind, scope in PendingEvaluation.objects.filter(pk__in=pks).values_list(
+        "pk", "user_id", "kind", "scope"
+    ):
+        PendingEvaluation.objects.filter(pk=pk).update(
             state=State.PENDING, attempts=0, due_at=now, token=new_token(), finished_at=None
         )
-    return [PendingKey(user_id, kind, scope) for _, user_id, kind, scope in found]
+        keys.append(PendingKey(user_id, kind, scope))
+    return keys
 
 
 def in_transaction() -> bool:

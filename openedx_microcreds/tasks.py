@@ -183,10 +183,9 @@ def run_pending(self, user_id: int, kind: str, scope: str) -> str:
         result = pending.run(key)
     except _TRANSIENT_DB_ERRORS as exc:
         return _retry_after_database_error(self, key, exc)
-    if result.outcome == pending.RETRY and result.retry_in is not None and not _eager():
-        if result.retry_in <= _ETA_WAKE_UP_LIMIT:
-            wake(key, countdown=result.retry_in)
     if not _eager():
+        if result.outcome == pending.RETRY and (result.retry_in or 0) <= _ETA_WAKE_UP_LIMIT:
+            wake(key, countdown=result.retry_in)
         maybe_sweep()
     return result.outcome
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ... import awarding
+from ... import awarding, pending
 from ...models import CredentialDefinition, Evaluation
 from ...platform import PlatformAdapter, get_platform
 from ...triggers import Trigger
@@ -268,20 +268,35 @@ class Command(BaseCommand):
         )
         if options["course_key"]:
             failed = failed.filter(course_key=options["course_key"])
-        pending = list(failed[:limit] if limit else failed)
-        if not pending:
+        self._run_pending_work(options)
+        to_retry = list(failed[:limit] if limit else failed)
+        if not to_retry:
             self.stdout.write("No failed evaluations to retry.")
             return
-        bar = progress(pending, options=options, desc="retrying", unit="evaluation")
+        bar = progress(to_retry, options=options, desc="retrying", unit="evaluation")
         results = awarding.retry_failed(bar)
         counts = Counter(evaluation.outcome for evaluation in results)
         succeeded = len(results) - counts[Outcome.FAILED]
         self.stdout.write(
-            f"Retried {len(pending)} failed evaluation(s): {succeeded} now succeed "
+            f"Retried {len(to_retry)} failed evaluation(s): {succeeded} now succeed "
             f"({counts[Outcome.AWARDED]} awarded, {counts[Outcome.NOT_MET]} not met, "
             f"{counts[Outcome.ALREADY_HELD]} already held), "
             f"{counts[Outcome.FAILED]} still failing."
         )
-        remaining = failed.count()
+        # A fresh count: ``failed`` cached its rows when it was listed above.
+        remaining = failed.all().count()
         if remaining:
             self.stdout.write(f"{remaining} failed evaluation(s) remain.")
+
+    def _run_pending_work(self, options: dict[str, Any]) -> None:
+        """Work that gave up retrying, and work left pending past its time (a lost message, a
+        worker that died): run it here, now."""
+        keys = pending.requeue_failed(limit=options["limit"]) + pending.overdue()
+        if not keys:
+            return
+        results = Counter(
+            pending.run(key).outcome
+            for key in progress(keys, options=options, desc="pending", unit="learner")
+        )
+        tally = ", ".join(f"{count} {outcome}" for outcome, count in sorted(results.items()))
+        self.stdout.write(f"Ran {len(keys)} pending evaluation(s) left behind: {tally}.")
