@@ -22,6 +22,7 @@ from openedx_events.learning.data import (
 from openedx_events.learning.signals import (
     CCX_COURSE_PASSING_STATUS_UPDATED,
     CERTIFICATE_CREATED,
+    CERTIFICATE_REVOKED,
     COURSE_PASSING_STATUS_UPDATED,
     PERSISTENT_GRADE_SUMMARY_CHANGED,
 )
@@ -136,12 +137,20 @@ def _course_data(course_key: str) -> CourseData:
     return CourseData(course_key=CourseKey.from_string(course_key))
 
 
-def send_passing_status(learner, course_key: str, *, is_passing: bool = True) -> None:
-    COURSE_PASSING_STATUS_UPDATED.send_event(
-        course_passing_status=CoursePassingStatusData(
-            is_passing=is_passing, course=_course_data(course_key), user=_user_data(learner)
-        )
+def send_passing_status(
+    learner, course_key: str, *, is_passing: bool = True, from_event_bus: bool = False
+) -> None:
+    """COURSE_PASSING_STATUS_UPDATED as the LMS sends it, or (``from_event_bus``) as an event
+    bus consumer re-sends it."""
+    data = CoursePassingStatusData(
+        is_passing=is_passing, course=_course_data(course_key), user=_user_data(learner)
     )
+    if from_event_bus:
+        COURSE_PASSING_STATUS_UPDATED.send_event_with_custom_metadata(
+            _metadata(COURSE_PASSING_STATUS_UPDATED), course_passing_status=data
+        )
+    else:
+        COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=data)
 
 
 def send_ccx_passing_status(learner, ccx_key: str, master_key: str | None) -> None:
@@ -183,6 +192,54 @@ def send_certificate_created(learner, course_key: str) -> None:
             grade="0.9",
             current_status="downloadable",
             download_url="",
+            name=learner.full_name,
+        )
+    )
+
+
+def send_certificate_revoked(learner, course_key: str, *, status: str = "unavailable") -> None:
+    """CERTIFICATE_REVOKED as GeneratedCertificate._revoke_certificate sends it
+    (lms/djangoapps/certificates/models.py): ``status`` is unavailable, notpassing or unverified."""
+    CERTIFICATE_REVOKED.send_event(
+        certificate=CertificateData(
+            user=_user_data(learner),
+            course=_course_data(course_key),
+            mode="verified",
+            grade="",
+            current_status=status,
+            download_url="",
+            name=learner.full_name,
+        )
+    )
+
+
+def send_persistent_grade_raw(*, user_id, course_key: str) -> None:
+    """PERSISTENT_GRADE_SUMMARY_CHANGED with any ``user_id`` at all: openedx-events checks only
+    the type of the data object, not of its fields, so a producer's bug gets through."""
+    PERSISTENT_GRADE_SUMMARY_CHANGED.send_event(
+        grade=PersistentCourseGradeData(
+            user_id=user_id,
+            course=_course_data(course_key),
+            course_edited_timestamp=datetime.now(UTC),
+            course_version="1",
+            grading_policy_hash="hash",
+            percent_grade=0.9,
+            letter_grade="Pass",
+            passed_timestamp=datetime.now(UTC),
+        )
+    )
+
+
+def send_certificate_raw(learner, *, course_key: str | None, status: str) -> None:
+    """CERTIFICATE_CREATED whose course may lack its key (a malformed event)."""
+    CERTIFICATE_CREATED.send_event(
+        certificate=CertificateData(
+            user=_user_data(learner),
+            course=CourseData(course_key=CourseKey.from_string(course_key) if course_key else None),
+            mode="verified",
+            grade="0.9",
+            current_status=status,
+            download_url="https://lms.example.edu/certificates/abc",
             name=learner.full_name,
         )
     )

@@ -136,6 +136,7 @@ def platform_queues(variant: str) -> tuple[str, dict]:
         queues["edx.lms.core.default"] = {}
     return default, queues
 
+
 LMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_LMS_URL", "http://localhost:8000")
 CMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_CMS_URL", "http://localhost:8010")
 

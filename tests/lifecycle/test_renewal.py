@@ -84,4 +84,8 @@ def test_beat_entries_keep_the_operators_own():
     # The operator's YAML may replace the whole schedule after common settings ran.
     project.CELERYBEAT_SCHEDULE = {"theirs": {"task": "x", "schedule": 1}}
     production.plugin_settings(project)
-    assert set(project.CELERYBEAT_SCHEDULE) == {"theirs", common.BEAT_ENTRY, common.SWEEP_BEAT_ENTRY}
+    assert set(project.CELERYBEAT_SCHEDULE) == {
+        "theirs",
+        common.BEAT_ENTRY,
+        common.SWEEP_BEAT_ENTRY,
+    }

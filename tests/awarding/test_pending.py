@@ -1,0 +1,275 @@
+"""The durable record of work: written with the LMS's change, done once evaluated, retried with
+backoff, swept when left behind, and never a reason for the LMS's request to fail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from openedx_microcreds import pending, tasks
+from openedx_microcreds.models import Award, Evaluation, PendingEvaluation
+from sandbox import scenario
+from tests.celery_support import publishing_to
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Nothing listens here: connecting to it is refused at once.
+REFUSING_BROKER = "redis://127.0.0.1:1/0"
+
+
+def passing(learner):
+    scenario.grade_analyst(learner, capstone=0.92, analysis=(0.8, 0.9), percent=0.88)
+
+
+def rows(**filters):
+    return list(PendingEvaluation.objects.filter(**filters))
+
+
+def test_the_work_is_recorded_in_the_lms_transaction_and_rolls_back_with_it(catalogue, learner):
+    passing(learner)
+    with transaction.atomic():
+        for _ in range(5):  # a recompute flood: one row
+            scenario.send_passing_status(learner, scenario.DATA_COURSE)
+        [row] = rows(user_id=learner.id)
+        assert (row.state, row.kind, row.scope) == ("pending", "evaluate", scenario.DATA_COURSE)
+        transaction.set_rollback(True)  # the LMS's grade change is undone: so is ours
+    assert rows() == []
+    assert not Award.objects.exists()
+
+    scenario.send_passing_status(learner, scenario.DATA_COURSE)
+    [row] = rows(user_id=learner.id, scope=scenario.DATA_COURSE)
+    assert row.state == "done" and row.finished_at is not None
+    # The award recorded the re-evaluation of the pathway stacked on it, which ran too.
+    [follow_up] = rows(user_id=learner.id, scope="credential:data-analyst")
+    assert follow_up.state == "done"
+    assert Award.objects.filter(user_id=learner.id).count() == 1
+
+
+def test_a_broker_that_refuses_the_wake_up_fails_nothing_and_loses_nothing(
+    catalogue, learner, settings
+):
+    passing(learner)
+    settings.DEBUG = True  # openedx-events then sends without send_robust: errors would escape
+    with publishing_to(REFUSING_BROKER, task_publish_retry=False):
+        with transaction.atomic():
+            scenario.send_passing_status(learner, scenario.DATA_COURSE)
+        # The LMS's transaction committed and the request went on; the wake-up was refused.
+    [row] = rows(user_id=learner.id)
+    assert row.state == "pending"
+    assert not Award.objects.exists()
+
+    settings.MICROCREDS_PENDING_STALE_SECONDS = 0
+    assert tasks.sweep() == 1  # the periodic sweep (eager tasks here: it runs the work)
+    row.refresh_from_db()
+    assert row.state == "done"
+    assert Award.objects.filter(user_id=learner.id).count() == 1
+
+
+def test_the_stacking_follow_up_is_recorded_with_the_award(catalogue, learner):
+    passing(learner)
+    scenario.grade_visualizer(learner, exam=0.9, percent=0.9)
+    with publishing_to(REFUSING_BROKER, task_publish_retry=False):
+        # Awarding runs here, but no wake-up reaches a worker: what is recorded is all there is.
+        key = pending.request(
+            scenario_trigger(learner, scenario.DATA_COURSE), pending.Kind.EVALUATE
+        )
+        assert pending.run(key).outcome == pending.DONE
+    follow_up = PendingEvaluation.objects.get(user_id=learner.id, scope="credential:data-analyst")
+    assert follow_up.state == "pending"
+    assert follow_up.trigger["awarded_slug"] == "data-analyst"
+
+
+def scenario_trigger(learner, course_key):
+    from openedx_microcreds.triggers import Trigger
+
+    return Trigger("test.event", learner.id, course_key, "event-1")
+
+
+def test_a_request_that_arrives_during_the_evaluation_keeps_the_row_pending(
+    catalogue, learner, monkeypatch
+):
+    """The task marks the row done only if no newer request came in while it evaluated."""
+    from openedx_microcreds import awarding
+
+    passing(learner)
+    key = pending.request(scenario_trigger(learner, scenario.DATA_COURSE))
+    evaluate = awarding.process_trigger
+
+    def evaluate_while_an_event_arrives(trigger, **kwargs):
+        result = evaluate(trigger, **kwargs)
+        pending.request(scenario_trigger(learner, scenario.DATA_COURSE))  # committed meanwhile
+        return result
+
+    monkeypatch.setattr(awarding, "process_trigger", evaluate_while_an_event_arrives)
+    assert pending.run(key).outcome == pending.SUPERSEDED
+    assert PendingEvaluation.objects.get(user_id=learner.id, scope=key.scope).state == "pending"
+    monkeypatch.setattr(awarding, "process_trigger", evaluate)
+    assert pending.run(key).outcome == pending.DONE
+
+
+def test_a_failing_grade_read_is_retried_with_backoff_and_recorded_once(
+    catalogue, learner, fake_platform
+):
+    from openedx_microcreds.platform import PlatformError
+
+    passing(learner)
+    fake_platform.fail_next_grade_read(PlatformError("grades service down"))
+    before = timezone.now()
+    scenario.send_passing_status(learner, scenario.DATA_COURSE)
+
+    row = PendingEvaluation.objects.get(user_id=learner.id, scope=scenario.DATA_COURSE)
+    assert (row.state, row.attempts) == ("pending", 1)
+    assert "grades service down" in row.last_error
+    # First backoff: 30 s +-20 %.
+    assert before + timedelta(seconds=23) < row.due_at < timezone.now() + timedelta(seconds=37)
+    [failed] = Evaluation.objects.filter(user_id=learner.id, outcome="failed")
+    assert row.failed_evaluations == [failed.pk]
+
+    assert pending.run(pending.PendingKey(learner.id, "evaluate", row.scope)).outcome == "done"
+    failed.refresh_from_db()  # the failure record is updated in place: one row, two attempts
+    assert (failed.outcome, failed.attempts) == ("awarded", 2)
+    assert Evaluation.objects.filter(user_id=learner.id, definition=failed.definition).count() == 1
+    assert Award.objects.filter(user_id=learner.id).count() == 1
+
+
+def test_work_that_keeps_failing_gives_up_and_retry_failed_brings_it_back(
+    catalogue, learner, fake_platform, settings
+):
+    from django.core.management import call_command
+
+    from openedx_microcreds.platform import PlatformError
+
+    settings.MICROCREDS_PENDING_MAX_ATTEMPTS = 2
+    passing(learner)
+    fake_platform.fail_next_grade_read(PlatformError("grades service down"), times=2)
+    scenario.send_passing_status(learner, scenario.DATA_COURSE)
+    key = pending.PendingKey(learner.id, "evaluate", scenario.DATA_COURSE)
+    assert pending.run(key).outcome == pending.GAVE_UP
+    assert PendingEvaluation.objects.get(user_id=learner.id).state == "failed"
+
+    assert pending.run(key).outcome == pending.NOTHING_TO_DO  # a late wake-up changes nothing
+
+    out = _call(call_command, "microcreds_evaluate", "--retry-failed", "--no-progress")
+    assert "Ran 1 pending evaluation(s) left behind: 1 done." in out
+    assert "remain" not in out, out  # nothing failed remains (the count was a stale cache)
+    row = PendingEvaluation.objects.get(user_id=learner.id, scope=scenario.DATA_COURSE)
+    assert row.state == "done"
+    assert Award.objects.filter(user_id=learner.id).count() == 1
+
+
+def _call(call_command, *args) -> str:
+    import io
+
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_sweep_requeues_only_what_is_overdue(catalogue, learner, settings):
+    settings.MICROCREDS_PENDING_STALE_SECONDS = 300
+    with publishing_to(REFUSING_BROKER, task_publish_retry=False):
+        key = pending.request(scenario_trigger(learner, scenario.DATA_COURSE))
+    assert pending.overdue() == []  # due now: its wake-up may still be on its way
+    later = timezone.now() + timedelta(seconds=301)
+    assert pending.overdue(later) == [key]
+    assert pending.overdue(later) == []  # re-queued: due again one stale period from now
+
+
+def test_a_receiver_never_raises_even_when_the_database_refuses_its_write(
+    catalogue, learner, settings, caplog
+):
+    """With DEBUG on, openedx-events lets receiver errors escape into the LMS's grading code."""
+    if connection.vendor != "sqlite":
+        pytest.skip("read-only mode through SQLite's query_only pragma")
+    settings.DEBUG = True
+    passing(learner)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA query_only = ON")
+        try:
+            scenario.send_passing_status(learner, scenario.DATA_COURSE)
+            scenario.send_persistent_grade_raw(user_id="abc", course_key=scenario.DATA_COURSE)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA query_only = OFF")
+    assert "could not record" in caplog.text
+    # The trigger that could not be recorded in the LMS was sent to a worker, which recorded it.
+    assert Award.objects.filter(user_id=learner.id).count() == 1
+
+
+def test_ids_are_validated_strictly_and_bad_events_recorded_without_personal_data(
+    catalogue, learner, fake_platform
+):
+    passing(learner)  # the learner meets the rule: no near-miss of their id may award them
+    for bad in ("abc", [learner.id], learner.id + 0.7, True, 0, -3, f"{learner.id} "):
+        scenario.send_persistent_grade_raw(user_id=bad, course_key=scenario.DATA_COURSE)
+    assert not Award.objects.exists()
+    failed = Evaluation.objects.filter(outcome="failed", user=None).order_by("pk")
+    errors = [e.error for e in failed]
+    assert len(errors) == 7, errors
+    assert "grade.user_id must be an integer user id, got 'abc'" in errors[0]
+    assert "got a list of 1 item(s)" in errors[1]
+    assert f"got {learner.id + 0.7}" in errors[2]
+    assert "got a boolean" in errors[3]
+    assert "positive" in errors[4] and "positive" in errors[5]
+
+    scenario.send_certificate_raw(learner, course_key=None, status="downloadable")
+    record = Evaluation.objects.filter(outcome="failed").latest("pk")
+    assert "certificate.course.course_key is missing" in record.error
+    stored = str(record.explanation) + record.event_user_id
+    for personal in ("ada@example.edu", "Ada Lovelace", "'ada'"):
+        assert personal not in stored, stored
+    assert record.explanation["event"]["user"]["id"] == str(learner.id)
+    assert record.explanation["event"]["user"]["pii"] == "(personal data, not kept)"
+
+
+def test_certificate_statuses_decide_what_a_revocation_event_does(catalogue, learner):
+    from openedx_microcreds.models import CredentialDefinition
+
+    CredentialDefinition.objects.filter(slug="data-analyst").update(
+        revoke_on_certificate_revoked=True
+    )
+    passing(learner)
+    scenario.send_passing_status(learner, scenario.DATA_COURSE)
+    award = Award.objects.get(user_id=learner.id, definition__slug="data-analyst")
+
+    # Identity verification lapsed: the platform revokes the certificate; learning stands.
+    scenario.send_certificate_revoked(learner, scenario.DATA_COURSE, status="unverified")
+    award.refresh_from_db()
+    assert award.state == "active"
+
+    scenario.send_certificate_revoked(learner, scenario.DATA_COURSE, status="notpassing")
+    award.refresh_from_db()
+    assert award.state == "revoked"
+    assert "certificate" in award.revocation_reason
+
+
+def test_event_bus_copies_of_events_produced_here_are_ignored(catalogue, learner, settings):
+    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
+
+    passing(learner)
+    settings.EVENT_BUS_PRODUCER_CONFIG = {
+        COURSE_PASSING_STATUS_UPDATED.event_type: {
+            "learning-course-passing-status": {
+                "event_key_field": "course_passing_status.course.course_key",
+                "enabled": True,
+            }
+        }
+    }
+    scenario.send_passing_status(learner, scenario.DATA_COURSE, from_event_bus=True)
+    assert rows() == []  # the LMS that produced it handled it in-process already
+
+    settings.MICROCREDS_IGNORE_EVENT_BUS_COPIES = False
+    scenario.send_passing_status(learner, scenario.DATA_COURSE, from_event_bus=True)
+    assert Award.objects.filter(user_id=learner.id).count() == 1
+
+    # Produced elsewhere (no producer config here): the bus copy is the only copy.
+    del settings.MICROCREDS_IGNORE_EVENT_BUS_COPIES
+    settings.EVENT_BUS_PRODUCER_CONFIG = {}
+    Award.objects.all().delete()
+    PendingEvaluation.objects.all().delete()
+    scenario.send_passing_status(learner, scenario.DATA_COURSE, from_event_bus=True)
+    assert Award.objects.filter(user_id=learner.id).count() == 1
