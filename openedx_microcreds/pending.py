@@ -64,6 +64,13 @@ def request(trigger: Trigger, kind: str = Kind.EVALUATE) -> PendingKey:
     """
     key = key_for(trigger, kind)
     now = timezone.now()
+    # MySQL's ON DUPLICATE KEY UPDATE names no conflict target (any unique key triggers it);
+    # SQLite and PostgreSQL need one.
+    target = (
+        {"unique_fields": ["user_id", "kind", "scope"]}
+        if connection.features.supports_update_conflicts_with_target
+        else {}
+    )
     PendingEvaluation.objects.bulk_create(
         [
             PendingEvaluation(
@@ -81,7 +88,7 @@ def request(trigger: Trigger, kind: str = Kind.EVALUATE) -> PendingKey:
             )
         ],
         update_conflicts=True,
-        unique_fields=["user_id", "kind", "scope"],
+        **target,
         update_fields=[
             "trigger",
             "token",

@@ -53,9 +53,8 @@ def test_a_broker_that_refuses_the_wake_up_fails_nothing_and_loses_nothing(
 ):
     passing(learner)
     settings.DEBUG = True  # openedx-events then sends without send_robust: errors would escape
-    with publishing_to(REFUSING_BROKER, task_publish_retry=False):
-        with transaction.atomic():
-            scenario.send_passing_status(learner, scenario.DATA_COURSE)
+    with publishing_to(REFUSING_BROKER, task_publish_retry=False), transaction.atomic():
+        scenario.send_passing_status(learner, scenario.DATA_COURSE)
         # The LMS's transaction committed and the request went on; the wake-up was refused.
     [row] = rows(user_id=learner.id)
     assert row.state == "pending"

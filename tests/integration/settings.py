@@ -7,7 +7,11 @@ environment (``MICROCREDS_*`` for the database and the broker, as the sandbox re
 * ``MICROCREDS_IT_SECRET_KEYS`` (JSON list), ``MICROCREDS_IT_ISSUER_BASE_URL``: the test's values,
   so a worker decrypts the same signing key and names the same issuer.
 * ``MICROCREDS_IT_AWARDING=off``: receivers ignore events (an LMS that only produces to the bus).
-* ``MICROCREDS_IT_QUEUE``: the Celery queue of this test run.
+* ``MICROCREDS_IT_QUEUE``: the Celery queue of this test run (every task goes there, the
+  periodic ones included).
+* ``MICROCREDS_IT_STALE_SECONDS``, ``MICROCREDS_IT_SWEEP_SECONDS``: how soon left-behind work is
+  swept (fault tests shorten the production defaults).
+* ``MICROCREDS_IT_DB_TIMEOUT``: seconds before a silent database connection fails.
 * ``MICROCREDS_IT_CACHE_URL``, ``MICROCREDS_IT_CACHE_PREFIX``: a Redis cache shared by the test and
   its processes, as a deployment shares one between the LMS and its workers.
 * ``MICROCREDS_IT_EVENT_BUS_URL``, ``MICROCREDS_IT_TOPIC_PREFIX``: the Redis event bus; with
@@ -19,7 +23,7 @@ import json
 import os
 
 from sandbox.settings.lms import *  # noqa: F403
-from sandbox.settings.lms import INSTALLED_APPS
+from sandbox.settings.lms import CELERYBEAT_SCHEDULE, DATABASES, INSTALLED_APPS
 
 _env = os.environ.get
 
@@ -30,6 +34,21 @@ if _env("MICROCREDS_IT_ISSUER_BASE_URL"):
     MICROCREDS_ISSUER_BASE_URL = _env("MICROCREDS_IT_ISSUER_BASE_URL")
 MICROCREDS_ENABLED = _env("MICROCREDS_IT_AWARDING", "on") != "off"
 MICROCREDS_CELERY_QUEUE = _env("MICROCREDS_IT_QUEUE") or None
+if MICROCREDS_CELERY_QUEUE:
+    CELERY_DEFAULT_QUEUE = MICROCREDS_CELERY_QUEUE
+    CELERY_QUEUES = {MICROCREDS_CELERY_QUEUE: {}}
+if _env("MICROCREDS_IT_STALE_SECONDS"):
+    MICROCREDS_PENDING_STALE_SECONDS = float(_env("MICROCREDS_IT_STALE_SECONDS"))
+if _env("MICROCREDS_IT_SWEEP_SECONDS"):
+    MICROCREDS_SWEEP_INTERVAL_SECONDS = float(_env("MICROCREDS_IT_SWEEP_SECONDS"))
+    CELERYBEAT_SCHEDULE["openedx-microcreds-sweep-pending"]["schedule"] = (
+        MICROCREDS_SWEEP_INTERVAL_SECONDS
+    )
+if _env("MICROCREDS_IT_DB_TIMEOUT") and DATABASES["default"]["ENGINE"].endswith("mysql"):
+    _timeout = int(_env("MICROCREDS_IT_DB_TIMEOUT"))
+    DATABASES["default"]["OPTIONS"].update(
+        connect_timeout=_timeout, read_timeout=_timeout, write_timeout=_timeout
+    )
 
 if _env("MICROCREDS_IT_CACHE_URL"):
     CACHES = {

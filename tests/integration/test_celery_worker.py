@@ -2,10 +2,11 @@
 A real Celery worker on a real broker (Redis, and RabbitMQ) against the MariaDB test database.
 
 The test process plays the LMS: it sends COURSE_PASSING_STATUS_UPDATED through openedx-events,
-so the plugin's receiver queues the evaluation on the broker. A separate ``celery worker``
-process (prefork, two pool processes) evaluates, signs and stores the credential, then queues
-the re-evaluation of credentials that stack on it. The coalescing marks live in a Redis cache
-shared by both sides, as in a deployment. Duplicates the coalescing cannot catch, queued
+so the plugin's receiver records the work and queues a wake-up on the broker. A separate
+``celery worker`` process (prefork, two pool processes) evaluates, signs and stores the
+credential, then wakes itself for the credentials that stack on it. The coalescing marks live
+in a Redis cache shared by both sides, as in a deployment. Duplicates the coalescing cannot
+catch (messages of the earlier task name, still in a broker during an upgrade), queued
 directly, race in the two pool processes and still give one credential.
 """
 
@@ -21,62 +22,34 @@ from contextlib import contextmanager
 import pytest
 from celery.signals import after_task_publish
 
-from openedx_microcreds.models import Award, Evaluation
+from openedx_microcreds.models import Award, Evaluation, PendingEvaluation
 from openedx_microcreds.tasks import evaluate_learner
 from openedx_microcreds.triggers import Trigger
 from sandbox import scenario
+from tests.celery_support import publishing_to
 
 from .support import dump, verify_award
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TASK = "openedx_microcreds.evaluate_learner"
+TASK = "openedx_microcreds.run_pending"
+LEGACY_TASK = "openedx_microcreds.evaluate_learner"
 FLOOD = 50
 UNCOALESCED = 10
 RESULT_LINE = re.compile(
-    rf"Task {re.escape(TASK)}\[(?P<id>[0-9a-f-]+)\] (?P<how>succeeded|raised|failed|retry)"
-    r"(?: in [0-9.]+s: (?P<result>.*))?"
+    rf"Task (?:{re.escape(TASK)}|{re.escape(LEGACY_TASK)})\[(?P<id>[0-9a-f-]+)\] "
+    r"(?P<how>succeeded|raised|failed|retry)(?: in [0-9.]+s: (?P<result>.*))?"
 )
-
-
-@contextmanager
-def publishing_to(broker_url: str):
-    """Make this process's Celery app send tasks to ``broker_url`` instead of running them.
-
-    The app's broker connection and producer pools come from kombu's process-wide registry:
-    the ones in use before (for the eager ``memory://`` broker) are put aside and restored
-    untouched; the ones made for ``broker_url`` are closed and dropped from the registry.
-    """
-    from kombu import pools
-
-    from sandbox.celery import app
-
-    saved_conf = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
-    amqp = app.amqp
-    saved_pools = (app._pool, amqp._producer_pool)
-    app._pool = amqp._producer_pool = None
-    app.conf.update(broker_url=broker_url, task_always_eager=False)
-    try:
-        yield app
-    finally:
-        made = [pool for pool in (app._pool, amqp._producer_pool) if pool is not None]
-        app._pool, amqp._producer_pool = saved_pools
-        app.conf.update(saved_conf)
-        for group in (pools.connections, pools.producers):
-            for key, pool in list(group.items()):  # keys as stored: already hashed
-                if any(pool is mine for mine in made):
-                    dict.__delitem__(group, key)
-        for pool in made:
-            pool.force_close_all()
 
 
 @contextmanager
 def published_task_ids():
     ids: list[str] = []
 
-    def record(sender=None, headers=None, **kwargs):
-        if sender == TASK:
-            ids.append(headers["id"])
+    def record(sender=None, headers=None, body=None, **kwargs):
+        if sender in (TASK, LEGACY_TASK):
+            # Protocol 1 (the platform's, see sandbox/celery.py) carries the id in the body.
+            ids.append((headers or {}).get("id") or body["id"])
 
     after_task_publish.connect(record, weak=False)
     try:
@@ -203,8 +176,14 @@ def test_worker_awards_one_credential_after_a_flood_of_duplicate_events(
         tally = Counter(f"{how} {result}" for how, result in finished)
         summary = f"{len(tasks)} task(s) queued for {what}: {dump(tally)}"
         procs.check(all(how == "succeeded" for how, _ in finished), f"a task failed: {summary}")
-        awarded = sum(result.count("awarded") for _, result in finished)
-        procs.check(awarded == 1, f"expected exactly one 'awarded' outcome: {summary}")
+    procs.check(
+        len(flood_tasks) < FLOOD, f"the flood was not coalesced: {len(flood_tasks)} wake-ups"
+    )
+    procs.wait_for(
+        "the recorded work to be done",
+        lambda: not PendingEvaluation.objects.exclude(state="done").exists(),
+        must_run=[worker],
+    )
     assert Award.objects.filter(user_id=learner.id).count() == 1
     assert Award.objects.filter(user_id=other.id).count() == 1
     assert award.definition.slug == "data-analyst"
