@@ -19,10 +19,10 @@ def main() -> int:
 
     setup_django(sys.argv[1] if len(sys.argv) > 1 else "sqlite")
     from openedx_microcreds.models import Award
-    from openedx_microcreds.platform import FakePlatform
     from openedx_microcreds.revocation import revoke
     from openedx_microcreds.signing import active_signing_key, load_private_key
     from sandbox import scenario
+    from sandbox.fake_platform import FakePlatform
     from tests.interop.node import run_node
 
     issuer = scenario.create_catalogue("https://lms.example.edu")

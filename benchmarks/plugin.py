@@ -86,8 +86,8 @@ def end_to_end(learners: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from openedx_microcreds.models import Award
-    from openedx_microcreds.platform import FakePlatform
     from sandbox import scenario
+    from sandbox.fake_platform import FakePlatform
 
     users = [
         FakePlatform.add_user(f"e2e{n}", f"e2e{n}@example.edu", f"Learner {n}")
@@ -119,8 +119,8 @@ def backfill(learners: int) -> dict:
     from django.core.management import call_command
 
     from openedx_microcreds.models import Award
-    from openedx_microcreds.platform import FakePlatform
     from sandbox import scenario
+    from sandbox.fake_platform import FakePlatform
 
     for n in range(learners):
         user = FakePlatform.add_user(f"bf{n}", f"bf{n}@example.edu", f"Backfill {n}")
@@ -158,7 +158,7 @@ def main() -> int:
     from sandbox.scenario import create_catalogue
 
     create_catalogue("https://lms.example.edu")
-    from openedx_microcreds.platform import FakePlatform
+    from sandbox.fake_platform import FakePlatform
 
     probe = FakePlatform.add_user("probe", "probe@example.edu", "Probe")
     result = {"db": args.db}

@@ -78,10 +78,10 @@ def prepare() -> dict:
 
     call_command("migrate", verbosity=0)
     from openedx_microcreds.models import Award
-    from openedx_microcreds.platform import FakePlatform
     from openedx_microcreds.settings import issuer_base_url
     from openedx_microcreds.status import signed_status_list, status_list_url
     from sandbox import scenario
+    from sandbox.fake_platform import FakePlatform
 
     scenario.create_catalogue(issuer_base_url())
     learner = FakePlatform.add_user("bench", "bench@example.edu", "Bench Learner")

@@ -9,7 +9,7 @@ an event for a user we cannot find is recorded too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from . import rules
 from .models import Award, CredentialDefinition, Evaluation
-from .platform import CourseGradeSnapshot, PlatformAdapter, PlatformUser, get_platform
+from .platform import (
+    CourseGradeSnapshot,
+    PlatformAdapter,
+    PlatformUser,
+    get_platform,
+    usage_key_in_course,
+)
 from .rules.keys import resolve_block_course
 from .rules.model import BlockScore, CompetencyClause, WeightedAverage
 from .triggers import Trigger
@@ -47,20 +53,33 @@ def blocks_by_course(rule: rules.Rule, default_course: str | None) -> dict[str, 
 
 @dataclass
 class PlatformFacts:
-    """The rule engine's view of one learner, read from the platform once per course."""
+    """The rule engine's view of one learner, read from the platform once per course.
+
+    ``grade_keys`` maps a course the rule names to the course key whose grade stands for it:
+    for a learner in a CCX, the master course's grade is the CCX's (see :func:`grade_keys_for`).
+    Block scores are looked up in the form that course's grades key them (a ``ccx-block-v1:``
+    locator in a CCX) and reported under the key the rule names.
+    """
 
     platform: PlatformAdapter
     user_id: int
     blocks: dict[str, set[str]]
     held_slugs: set[str]
+    grade_keys: Mapping[str, str] = field(default_factory=dict)
     snapshots: dict[str, CourseGradeSnapshot] = field(default_factory=dict)
 
     def _grade(self, course_key: str) -> CourseGradeSnapshot:
         if course_key not in self.snapshots:
+            read_key = self.grade_keys.get(course_key, course_key)
+            wanted = {usage_key_in_course(b, read_key) for b in self.blocks.get(course_key, ())}
             self.snapshots[course_key] = self.platform.read_grades(
-                self.user_id, course_key, block_keys=sorted(self.blocks.get(course_key, ()))
+                self.user_id, read_key, block_keys=sorted(wanted)
             )
         return self.snapshots[course_key]
+
+    def grades_read(self) -> dict[str, str]:
+        """For each course the rule named: the course key whose grade was read."""
+        return {course: snapshot.course_key for course, snapshot in self.snapshots.items()}
 
     def course_passed(self, course_key: str) -> bool | None:
         return self._grade(course_key).passed
@@ -69,7 +88,8 @@ class PlatformFacts:
         return self._grade(course_key).percent
 
     def block_score(self, course_key: str, usage_key: str) -> rules.Score | None:
-        score = self._grade(course_key).blocks.get(usage_key)
+        grade = self._grade(course_key)
+        score = grade.blocks.get(usage_key_in_course(usage_key, grade.course_key))
         return rules.Score(*score) if score is not None else None
 
     def assignment_type_average(self, course_key: str, assignment_type: str) -> float | None:
@@ -79,21 +99,46 @@ class PlatformFacts:
         return slug in self.held_slugs
 
 
+def grade_keys_for(ccx_key: str | None, platform: PlatformAdapter) -> dict[str, str]:
+    """Which course key's grade to read for each course a rule names, when the learner was
+    graded in ``ccx_key``: the CCX's own, for its master course too.
+
+    A CCX is a run of its master course, so the master's credentials apply to its learners,
+    but edx-platform computes and persists a CCX learner's grade under the CCX key only: the
+    master key reads as a zero grade (lms/djangoapps/grades/course_grade_factory.py, ``read``).
+    """
+    if not ccx_key:
+        return {}
+    return {platform.master_course_for_ccx(ccx_key): str(ccx_key)}
+
+
 def explain(
     definition: CredentialDefinition,
     learner: PlatformUser,
     platform: PlatformAdapter,
     held: set[str],
+    *,
+    ccx_key: str | None = None,
 ) -> tuple[rules.Explanation, dict[str, Any]]:
     """Evaluate the definition's rule on the learner's current grades: the explanation, and
-    what to record (the explanation and the grades it read)."""
+    what to record (the explanation, the grades it read, and which course key each was read
+    under). ``ccx_key``: the CCX the learner was graded in (a CCX event's course)."""
     rule = parsed_rule(definition)
-    facts = PlatformFacts(platform, learner.id, blocks_by_course(rule, definition.course_key), held)
+    facts = PlatformFacts(
+        platform,
+        learner.id,
+        blocks_by_course(rule, definition.course_key),
+        held,
+        grade_keys_for(ccx_key, platform),
+    )
     explanation = rules.evaluate(rule, facts, course_key=definition.course_key)
     details = {
         "explanation": explanation.to_dict(),
         "grades": {course: snap.to_dict() for course, snap in facts.snapshots.items()},
+        "grades_read": facts.grades_read(),
     }
+    if ccx_key:  # renewal reads the same CCX's grade again (see renewal.py)
+        details["ccx_key"] = str(ccx_key)
     return explanation, details
 
 
@@ -240,7 +285,7 @@ def evaluate_and_award(
             course_key=trigger.course_key or "",
         )
     try:
-        explanation, details = explain(definition, learner, platform, held)
+        explanation, details = explain(definition, learner, platform, held, ccx_key=trigger.ccx_key)
         if not explanation.passed:
             flood = not (record or dry_run or trigger.event_type in _NOT_FLOODS)
             repeat = _same_as_last(definition, learner, details) if flood else None

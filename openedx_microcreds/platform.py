@@ -3,9 +3,9 @@ The plugin's only door to edx-platform: users, grades, course staff, enrollments
 
 :class:`PlatformAdapter` is the interface the rest of the plugin uses. :class:`EdxPlatform`
 implements it inside the LMS/Studio process; every edx-platform import sits inside a method, so
-this module imports fine (and the plugin's tests run) without edx-platform. :class:`FakePlatform`
-keeps courses and grades in memory for tests and the sandbox demo; its users are real Django
-users so foreign keys work.
+this module imports fine (and the plugin's tests run) without edx-platform. The tests and the demo
+use the sandbox's stand-in, ``sandbox.fake_platform.FakePlatform``, which keeps its courses and
+grades in the sandbox's database.
 
 :func:`get_platform` returns the adapter named by ``MICROCREDS_PLATFORM_BACKEND``.
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import abc
 import functools
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,6 +118,8 @@ class PlatformAdapter(abc.ABC):
     ) -> CourseGradeSnapshot:
         """The learner's current grade; ``block_keys`` adds scores of blocks a rule refers to.
 
+        Block keys are read as the platform keys them in ``course_key``: inside a CCX that is
+        the ``ccx-block-v1:`` form (see :func:`usage_key_in_course`).
         Raises UserNotFoundError, CourseNotFoundError, or PlatformError for anything else.
         """
 
@@ -147,7 +148,41 @@ class PlatformAdapter(abc.ABC):
         return str(key)
 
 
-def _user_to_platform_user(user: Any, full_name: str | None = None) -> PlatformUser:
+def usage_key_in_course(usage_key: str, course_key: str) -> str:
+    """The key the platform's grades in ``course_key`` use for the block ``usage_key``.
+
+    Inside a CCX, edx-platform keys every block of the master course by its CCX locator
+    (``ccx-block-v1:Org+Num+Run+ccx@N+type@...``): the CCX modulestore re-keys the master's
+    blocks on the way out (lms/djangoapps/ccx/modulestore.py, ``restore_ccx``) and the grades'
+    course structure is rooted at the CCX (lms/djangoapps/grades/course_data.py). A master
+    ``block-v1:`` key neither equals nor hashes like that locator, so it is converted here; any
+    other key (already a CCX locator, another course's block, not a key) comes back unchanged.
+    """
+    if not course_key.startswith("ccx-v1:"):
+        return usage_key
+    return _ccx_usage_key(usage_key, course_key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ccx_usage_key(usage_key: str, ccx_key: str) -> str:
+    from opaque_keys.edx.keys import UsageKey
+
+    try:
+        ccx = CourseKey.from_string(ccx_key)
+        block = UsageKey.from_string(usage_key)
+    except InvalidKeyError:
+        return usage_key
+    master = getattr(ccx, "to_course_locator", None)
+    if getattr(block, "ccx", None) or not callable(master) or not hasattr(block, "block_id"):
+        return usage_key
+    if block.course_key.for_branch(None).for_version(None) != master():
+        return usage_key  # a block of another course run
+    # CCXLocator.make_usage_key gives the CCXBlockUsageLocator the platform uses.
+    return str(ccx.make_usage_key(block.block_type, block.block_id))
+
+
+def platform_user(user: Any, full_name: str | None = None) -> PlatformUser:
+    """A Django user as a PlatformUser; the full name comes from its profile unless given."""
     if full_name is None:
         profile = getattr(user, "profile", None)
         full_name = getattr(profile, "name", None) or user.get_full_name()
@@ -160,7 +195,7 @@ def _user_to_platform_user(user: Any, full_name: str | None = None) -> PlatformU
     )
 
 
-def _users() -> Any:
+def users_with_profile() -> Any:
     """Users, with edx-platform's UserProfile (full name) joined in when the model has one."""
     from django.contrib.auth import get_user_model
 
@@ -175,15 +210,15 @@ class EdxPlatform(PlatformAdapter):
     """The adapter used inside the LMS and Studio. Imports edx-platform lazily, per call."""
 
     def get_user(self, user_id: int) -> PlatformUser | None:
-        user = _users().filter(pk=user_id).first()
-        return _user_to_platform_user(user) if user else None
+        user = users_with_profile().filter(pk=user_id).first()
+        return platform_user(user) if user else None
 
     def get_user_by_username(self, username: str) -> PlatformUser | None:
         from django.contrib.auth import get_user_model
 
         field = get_user_model().USERNAME_FIELD
-        user = _users().filter(**{field: username}).first()
-        return _user_to_platform_user(user) if user else None
+        user = users_with_profile().filter(**{field: username}).first()
+        return platform_user(user) if user else None
 
     def read_grades(
         self, user_id: int, course_key: Any, *, block_keys: Iterable[str] = ()
@@ -315,248 +350,6 @@ def _assignment_averages(grade: Any, by_format: Mapping[str, Any]) -> dict[str, 
         ]
         averages[str(fmt)] = sum(ratios) / len(ratios) if ratios else 0.0
     return averages
-
-
-@dataclass
-class _FakeCourse:
-    key: str
-    name: str
-    assignment_types: tuple[str, ...]
-    passing_grade: float
-    staff: set[int] = field(default_factory=set)
-    enrolled: set[int] = field(default_factory=set)
-
-
-class FakePlatform(PlatformAdapter):
-    """An in-memory platform for tests and the sandbox.
-
-    State is class-level, shared by every instance, so a test or the demo seeds it once and the
-    code under test (which calls :func:`get_platform`) sees it. Users are real rows of the Django
-    user model; courses, enrollments, staff and grades live in memory. Call :meth:`reset`
-    between tests.
-    """
-
-    _lock = threading.RLock()
-    _courses: dict[str, _FakeCourse] = {}
-    _grades: dict[tuple[int, str], CourseGradeSnapshot] = {}
-    _full_names: dict[int, str] = {}
-    _failures: list[BaseException] = []
-
-    # --- seeding -------------------------------------------------------------------------
-
-    @classmethod
-    def reset(cls) -> None:
-        """Forget every course, grade, enrollment and pending failure (users stay in the DB)."""
-        with cls._lock:
-            cls._courses.clear()
-            cls._grades.clear()
-            cls._full_names.clear()
-            cls._failures.clear()
-
-    @classmethod
-    def add_user(
-        cls,
-        username: str,
-        email: str | None = None,
-        full_name: str = "",
-        *,
-        is_active: bool = True,
-        is_staff: bool = False,
-    ) -> PlatformUser:
-        """Create (or update) a Django user and return it as a PlatformUser."""
-        from django.contrib.auth import get_user_model
-
-        model = get_user_model()
-        first, _, last = full_name.partition(" ")
-        user, _created = model.objects.update_or_create(
-            **{model.USERNAME_FIELD: username},
-            defaults={
-                "email": email if email is not None else f"{username}@example.com",
-                "first_name": first[:150],
-                "last_name": last[:150],
-                "is_active": is_active,
-                "is_staff": is_staff,
-            },
-        )
-        with cls._lock:
-            cls._full_names[user.pk] = full_name
-        return _user_to_platform_user(user, full_name)
-
-    @classmethod
-    def add_course(
-        cls,
-        course_key: Any,
-        name: str,
-        assignment_types: Iterable[str] = ("Homework", "Exam"),
-        *,
-        passing_grade: float = 0.5,
-    ) -> str:
-        """Register a course run with its grading policy's assignment types; returns its key."""
-        key = str(parse_course_key(course_key))
-        with cls._lock:
-            cls._courses[key] = _FakeCourse(key, name, tuple(assignment_types), passing_grade)
-        return key
-
-    @classmethod
-    def add_course_staff(cls, course_key: Any, user: Any) -> None:
-        """Give ``user`` (a user, PlatformUser or id) Studio write access to the course."""
-        with cls._lock:
-            cls._course(course_key).staff.add(_user_id(user))
-
-    @classmethod
-    def enroll(cls, user: Any, course_key: Any) -> None:
-        """Enroll a learner (``set_grade`` does this too)."""
-        with cls._lock:
-            cls._course(course_key).enrolled.add(_user_id(user))
-
-    @classmethod
-    def unenroll(cls, user: Any, course_key: Any) -> None:
-        with cls._lock:
-            cls._course(course_key).enrolled.discard(_user_id(user))
-
-    @classmethod
-    def set_grade(
-        cls,
-        user: Any,
-        course_key: Any,
-        *,
-        percent: float,
-        passed: bool | None = None,
-        letter_grade: str | None = None,
-        blocks: Mapping[str, tuple[float, float]] | None = None,
-        assignment_averages: Mapping[str, float] | None = None,
-    ) -> CourseGradeSnapshot:
-        """Record the learner's grade. ``passed`` defaults to ``percent >= passing_grade``."""
-        if not 0.0 <= percent <= 1.0:
-            raise ValueError("percent is a fraction between 0 and 1")
-        user_id = _user_id(user)
-        with cls._lock:
-            course = cls._course(course_key)
-            averages = dict(assignment_averages or {})
-            unknown = set(averages) - set(course.assignment_types)
-            if unknown:
-                raise ValueError(
-                    f"{sorted(unknown)} are not assignment types of {course.key} "
-                    f"({list(course.assignment_types)})"
-                )
-            for name, value in averages.items():
-                if not 0.0 <= value <= 1.0:
-                    raise ValueError(f"average for {name} must be between 0 and 1")
-            if passed is None:
-                passed = percent >= course.passing_grade
-            if letter_grade is None and passed:
-                letter_grade = "Pass"
-            snapshot = CourseGradeSnapshot(
-                user_id=user_id,
-                course_key=course.key,
-                percent=float(percent),
-                passed=bool(passed),
-                letter_grade=letter_grade,
-                blocks={str(k): (float(e), float(p)) for k, (e, p) in (blocks or {}).items()},
-                assignment_averages=averages,
-            )
-            cls._grades[(user_id, course.key)] = snapshot
-            course.enrolled.add(user_id)
-        return snapshot
-
-    @classmethod
-    def fail_next_grade_read(cls, exc: BaseException | None = None, *, times: int = 1) -> None:
-        """Make the next ``times`` calls of ``read_grades`` raise ``exc`` (a PlatformError by
-        default), to test retries and failure recording."""
-        with cls._lock:
-            for _ in range(times):
-                cls._failures.append(exc or PlatformError("simulated grade read failure"))
-
-    @classmethod
-    def _course(cls, course_key: Any) -> _FakeCourse:
-        key = str(parse_course_key(course_key))
-        try:
-            return cls._courses[key]
-        except KeyError:
-            raise CourseNotFoundError(f"course {key} does not exist") from None
-
-    # --- the adapter ---------------------------------------------------------------------
-
-    def get_user(self, user_id: int) -> PlatformUser | None:
-        from django.contrib.auth import get_user_model
-
-        user = get_user_model().objects.filter(pk=user_id).first()
-        return _user_to_platform_user(user, self._full_names.get(user.pk)) if user else None
-
-    def get_user_by_username(self, username: str) -> PlatformUser | None:
-        from django.contrib.auth import get_user_model
-
-        model = get_user_model()
-        user = model.objects.filter(**{model.USERNAME_FIELD: username}).first()
-        return _user_to_platform_user(user, self._full_names.get(user.pk)) if user else None
-
-    def read_grades(
-        self, user_id: int, course_key: Any, *, block_keys: Iterable[str] = ()
-    ) -> CourseGradeSnapshot:
-        with self._lock:
-            if self._failures:
-                raise self._failures.pop(0)
-            course = self._course(course_key)
-            snapshot = self._grades.get((user_id, course.key))
-        if snapshot is None:
-            if self.get_user(user_id) is None:
-                raise UserNotFoundError(f"no user with id {user_id}")
-            # Like the platform's ZeroCourseGrade: nothing attempted yet.
-            snapshot = CourseGradeSnapshot(
-                user_id=user_id,
-                course_key=course.key,
-                percent=0.0,
-                passed=False,
-                assignment_averages=dict.fromkeys(course.assignment_types, 0.0),
-            )
-        missing = [str(k) for k in block_keys if str(k) not in snapshot.blocks]
-        if missing:
-            blocks = dict(snapshot.blocks)
-            blocks.update(dict.fromkeys(missing, (0.0, 0.0)))
-            snapshot = CourseGradeSnapshot(
-                user_id=snapshot.user_id,
-                course_key=snapshot.course_key,
-                percent=snapshot.percent,
-                passed=snapshot.passed,
-                letter_grade=snapshot.letter_grade,
-                blocks=blocks,
-                assignment_averages=snapshot.assignment_averages,
-            )
-        return snapshot
-
-    def course_exists(self, course_key: Any) -> bool:
-        try:
-            self._course(course_key)
-        except CourseNotFoundError:
-            return False
-        return True
-
-    def course_display_name(self, course_key: Any) -> str:
-        return self._course(course_key).name
-
-    def can_author(self, user: Any, course_key: Any) -> bool:
-        if user is None or not getattr(user, "is_authenticated", False):
-            return False
-        if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
-            return True  # global staff, as has_studio_write_access grants them
-        try:
-            return user.pk in self._course(course_key).staff
-        except CourseNotFoundError:
-            return False
-
-    def enrolled_learners(self, course_key: Any) -> Iterator[int]:
-        with self._lock:
-            user_ids = sorted(self._course(course_key).enrolled)
-        yield from user_ids
-
-
-def _user_id(user: Any) -> int:
-    if isinstance(user, int):
-        return user
-    user_id = getattr(user, "pk", None) or getattr(user, "id", None)
-    if user_id is None:
-        raise TypeError(f"cannot get a user id from {user!r}")
-    return int(user_id)
 
 
 def get_platform() -> PlatformAdapter:

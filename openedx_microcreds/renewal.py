@@ -60,7 +60,13 @@ def renew_expiring(window_days: int = 30, now: datetime | None = None) -> Renewa
             learner = platform.get_user(award.user_id)
             if learner is None:
                 raise LookupError(f"no user with id {award.user_id}")
-            explanation, details = explain(definition, learner, platform, held_slugs(learner.id))
+            explanation, details = explain(
+                definition,
+                learner,
+                platform,
+                held_slugs(learner.id),
+                ccx_key=(award.evidence or {}).get("ccx_key"),  # earned in a CCX: read it again
+            )
             details["renews"] = str(award.uuid)
             if not explanation.passed:
                 Evaluation.objects.create(

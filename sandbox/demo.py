@@ -48,8 +48,8 @@ LEARNERS = [
 
 
 def play_events() -> None:
-    from openedx_microcreds.platform import FakePlatform
     from sandbox import scenario as s
+    from sandbox.fake_platform import FakePlatform
 
     users = {
         name: FakePlatform.add_user(name, f"{name}@example.edu", full) for name, full, _ in LEARNERS

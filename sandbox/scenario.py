@@ -75,8 +75,8 @@ PATHWAY_RULE = {
 def create_catalogue(base_url: str = "https://lms.example.edu"):
     """Issuer, active key, courses and the three definitions; returns the issuer."""
     from openedx_microcreds.models import CredentialDefinition, Issuer
-    from openedx_microcreds.platform import FakePlatform
     from openedx_microcreds.signing import generate_signing_key
+    from sandbox.fake_platform import FakePlatform
 
     issuer = Issuer.objects.create(
         name="Example University", url=base_url, email="credentials@example.edu"
@@ -245,13 +245,21 @@ def send_certificate_raw(learner, *, course_key: str | None, status: str) -> Non
     )
 
 
-def grade_analyst(learner, *, capstone: float, analysis: tuple[float, float], percent: float):
-    """Set a learner's Data101 grades: capstone and the two competency activities (fractions)."""
-    from openedx_microcreds.platform import FakePlatform
+def grade_analyst(
+    learner,
+    *,
+    capstone: float,
+    analysis: tuple[float, float],
+    percent: float,
+    course_key: str = DATA_COURSE,
+):
+    """Set a learner's Data101 grades: capstone and the two competency activities (fractions).
+    ``course_key`` may be a CCX of Data101, where the platform keys the blocks as CCX locators."""
+    from sandbox.fake_platform import FakePlatform
 
     FakePlatform.set_grade(
         learner,
-        DATA_COURSE,
+        course_key,
         percent=percent,
         blocks={
             CAPSTONE: (capstone * 25, 25.0),
@@ -263,7 +271,7 @@ def grade_analyst(learner, *, capstone: float, analysis: tuple[float, float], pe
 
 
 def grade_visualizer(learner, *, exam: float, percent: float):
-    from openedx_microcreds.platform import FakePlatform
+    from sandbox.fake_platform import FakePlatform
 
     FakePlatform.set_grade(
         learner,

@@ -1,16 +1,17 @@
 """
 Shared fixtures. pytest-django loads the sandbox LMS settings (``sandbox.settings.lms``, see
 pyproject.toml): the plugin is installed through its entry points and the platform adapter is
-the in-memory :class:`~openedx_microcreds.platform.FakePlatform`.
+the sandbox's :class:`~sandbox.fake_platform.FakePlatform`, whose courses and grades are rows of
+the test database (each test's rows are rolled back or flushed like any others).
 """
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fake_platform():
-    """Every test starts with an empty fake platform (no courses, grades, queued failures)."""
-    from openedx_microcreds.platform import FakePlatform
+def _no_pending_platform_failures():
+    """Simulated grade read failures live in process memory: none carries over between tests."""
+    from sandbox.fake_platform import FakePlatform
 
     FakePlatform.reset()
     yield
@@ -20,7 +21,7 @@ def _fresh_fake_platform():
 @pytest.fixture
 def fake_platform():
     """The FakePlatform class, for seeding: ``fake_platform.add_course(...)``."""
-    from openedx_microcreds.platform import FakePlatform
+    from sandbox.fake_platform import FakePlatform
 
     return FakePlatform
 

@@ -141,7 +141,7 @@ LMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_LMS_URL", "http://localhost:80
 CMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_CMS_URL", "http://localhost:8010")
 
 # Operator choices, made before the plugin settings load: the plugin must keep them.
-MICROCREDS_PLATFORM_BACKEND = "openedx_microcreds.platform.FakePlatform"
+MICROCREDS_PLATFORM_BACKEND = "sandbox.fake_platform.FakePlatform"
 
 LOGGING = {
     "version": 1,

@@ -8,8 +8,9 @@ from django.core.management.base import CommandError
 
 from openedx_microcreds.management.backfill import Checkpoint, default_checkpoint_path
 from openedx_microcreds.models import Award, CredentialDefinition, Evaluation
-from openedx_microcreds.platform import FakePlatform, PlatformError
+from openedx_microcreds.platform import PlatformError
 from sandbox import scenario
+from sandbox.fake_platform import FakePlatform
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,8 @@ Run them with ``make test-integration`` (which runs ``scripts/services.sh`` and 
 ``CI=true``, where they fail instead.
 
 Every test here is transactional: what it seeds is committed, so the processes it starts, which
-share the test database (pytest-django's ``test_<NAME>``), see it.
+share the test database (pytest-django's ``test_<NAME>``), see it: the catalogue, and the fake
+platform's courses and grades, which are rows of that database too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from .shared_platform import STATE_ENV, save_state
 from .support import Procs, child_environment, unavailable
 
 ISSUER_BASE_URL = "https://lms.example.edu"
@@ -69,21 +68,16 @@ class World:
     """The sample catalogue, committed, and what a process needs to join the test."""
 
     issuer: object
-    state_path: Path
     secret_keys: list[str]
 
     def add_passing_learner(self, username: str):
-        """A learner who meets the Data Analyst rule (the fake platform's grades are saved)."""
-        from openedx_microcreds.platform import FakePlatform
+        """A learner who meets the Data Analyst rule, graded (and committed) on the platform."""
         from sandbox import scenario
+        from sandbox.fake_platform import FakePlatform
 
         learner = FakePlatform.add_user(username, f"{username}@example.edu", username.title())
         scenario.grade_analyst(learner, capstone=0.9, analysis=(0.9, 0.85), percent=0.9)
-        self.save()
         return learner
-
-    def save(self) -> None:
-        save_state(self.state_path)
 
     def env(self, **extra: str | None) -> dict[str, str]:
         """Environment for a process that shares this test's database and platform."""
@@ -96,7 +90,6 @@ class World:
                 "MICROCREDS_TEST_DB": "mysql",
                 # The worker's default database *is* the test database.
                 "MICROCREDS_MYSQL_NAME": connection.settings_dict["NAME"],
-                STATE_ENV: str(self.state_path),
                 "MICROCREDS_IT_SECRET_KEYS": json.dumps(self.secret_keys),
                 "MICROCREDS_IT_ISSUER_BASE_URL": ISSUER_BASE_URL,
             },
@@ -105,16 +98,14 @@ class World:
 
 
 @pytest.fixture
-def world(transactional_db, settings, tmp_path) -> World:
+def world(transactional_db, settings) -> World:
     from openedx_microcreds.secrets import generate_key
     from sandbox.scenario import create_catalogue
 
     settings.MICROCREDS_SECRET_KEYS = [generate_key()]
     settings.MICROCREDS_ISSUER_BASE_URL = ISSUER_BASE_URL
     issuer = create_catalogue(ISSUER_BASE_URL)
-    world = World(issuer, tmp_path / "platform.json", list(settings.MICROCREDS_SECRET_KEYS))
-    world.save()
-    return world
+    return World(issuer, list(settings.MICROCREDS_SECRET_KEYS))
 
 
 @pytest.fixture

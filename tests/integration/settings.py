@@ -1,9 +1,9 @@
 """
 Settings for the processes the integration tests start: Celery workers, event bus consumers and
 producers, racing evaluators. The sandbox LMS, plus what those tests pass through the
-environment (``MICROCREDS_*`` for the database and the broker, as the sandbox reads them):
+environment (``MICROCREDS_*`` for the database and the broker, as the sandbox reads them). The
+platform is the sandbox's fake, whose courses and grades are rows of the shared test database.
 
-* ``MICROCREDS_IT_PLATFORM_STATE``: the fake platform's state file (see ``shared_platform``).
 * ``MICROCREDS_IT_SECRET_KEYS`` (JSON list), ``MICROCREDS_IT_ISSUER_BASE_URL``: the test's values,
   so a worker decrypts the same signing key and names the same issuer.
 * ``MICROCREDS_IT_AWARDING=off``: receivers ignore events (an LMS that only produces to the bus).
@@ -27,7 +27,6 @@ from sandbox.settings.lms import CELERYBEAT_SCHEDULE, DATABASES, INSTALLED_APPS
 
 _env = os.environ.get
 
-MICROCREDS_PLATFORM_BACKEND = "tests.integration.shared_platform.SharedFakePlatform"
 if _env("MICROCREDS_IT_SECRET_KEYS"):
     MICROCREDS_SECRET_KEYS = json.loads(_env("MICROCREDS_IT_SECRET_KEYS"))
 if _env("MICROCREDS_IT_ISSUER_BASE_URL"):

@@ -121,7 +121,6 @@ def seed(world, learners: int = LEARNERS) -> Flood:
             # Misses the capstone: evaluated, never awarded.
             scenario.grade_analyst(learner, capstone=0.5, analysis=(0.9, 0.9), percent=0.9)
             others.append(learner)
-    world.save()
     return Flood(eligible, others)
 
 

@@ -1,7 +1,6 @@
-"""The platform adapter: the fake used by tests and the demo, and EdxPlatform against stubs."""
+"""The platform adapter: EdxPlatform against stand-ins shaped like edx-platform, and the key
+helpers. The sandbox's fake platform has its own tests (test_fake_platform.py)."""
 
-import dataclasses
-import json
 import subprocess
 import sys
 import types
@@ -12,24 +11,30 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
+from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from openedx_microcreds import platform
+from openedx_microcreds.awarding import PlatformFacts
 from openedx_microcreds.platform import (
-    CourseGradeSnapshot,
     CourseNotFoundError,
     EdxPlatform,
-    FakePlatform,
     PlatformAdapter,
     PlatformError,
     UserNotFoundError,
     get_platform,
+    usage_key_in_course,
 )
+from openedx_microcreds.rules import Score
+from sandbox.fake_platform import FakePlatform
 
 from .helpers import REPO
 
 COURSE = "course-v1:OpenedX+Creds101+2026"
 EXAM = "block-v1:OpenedX+Creds101+2026+type@sequential+block@final_exam"
 PROBLEM = "block-v1:OpenedX+Creds101+2026+type@problem+block@q1"
+CCX = "ccx-v1:OpenedX+Creds101+2026+ccx@7"
+CCX_EXAM = "ccx-block-v1:OpenedX+Creds101+2026+ccx@7+type@sequential+block@final_exam"
+CCX_PROBLEM = "ccx-block-v1:OpenedX+Creds101+2026+ccx@7+type@problem+block@q1"
 
 
 def test_importing_the_module_does_not_import_edx_platform():
@@ -58,142 +63,35 @@ def test_get_platform_follows_the_setting():
         get_platform()
 
 
+def test_usage_key_in_course():
+    """Inside a CCX the platform keys blocks by CCX locators; nothing else is converted."""
+    assert usage_key_in_course(EXAM, CCX) == CCX_EXAM
+    assert usage_key_in_course(EXAM.replace("+type@", "+branch@published-branch+type@"), CCX) == (
+        CCX_EXAM
+    )
+    assert usage_key_in_course(EXAM, COURSE) == EXAM
+    assert usage_key_in_course(CCX_EXAM, CCX) == CCX_EXAM
+    other_ccx = CCX_EXAM.replace("ccx@7", "ccx@8")
+    assert usage_key_in_course(other_ccx, CCX) == other_ccx  # another CCX's block: not ours
+    other = "block-v1:OpenedX+Other+2026+type@sequential+block@final_exam"
+    assert usage_key_in_course(other, CCX) == other
+    assert usage_key_in_course("i4x://OpenedX/Creds101/problem/q1", CCX) == (
+        "i4x://OpenedX/Creds101/problem/q1"
+    )
+    assert usage_key_in_course("not a key", CCX) == "not a key"
+    # The converted key is the platform's own: equal to what ccx-keys parses, unlike the master.
+    converted = UsageKey.from_string(usage_key_in_course(EXAM, CCX))
+    assert type(converted).__name__ == "CCXBlockUsageLocator"
+    assert converted == CourseKey.from_string(CCX).make_usage_key("sequential", "final_exam")
+    assert converted != UsageKey.from_string(EXAM)
+
+
 def test_master_course_for_ccx():
-    adapter = FakePlatform()
+    adapter = EdxPlatform()
     assert adapter.master_course_for_ccx("ccx-v1:OpenedX+Creds101+2026+ccx@7") == COURSE
     assert adapter.master_course_for_ccx(COURSE) == COURSE
     with pytest.raises(CourseNotFoundError):
         adapter.master_course_for_ccx("not a key")
-
-
-@pytest.mark.django_db
-class TestFakePlatform:
-    def test_users_are_real_django_users(self, fake_platform):
-        ada = fake_platform.add_user("ada", "ada@example.org", "Ada King Lovelace")
-        row = get_user_model().objects.get(pk=ada.id)
-        assert row.username == "ada"
-        adapter = get_platform()
-        assert adapter.get_user(ada.id) == ada
-        assert ada.full_name == "Ada King Lovelace"
-        assert adapter.get_user_by_username("ada") == ada
-        assert adapter.get_user(10_000) is None
-        assert adapter.get_user_by_username("nobody") is None
-        inactive = fake_platform.add_user("gone", is_active=False)
-        assert adapter.get_user(inactive.id).is_active is False
-
-    def test_courses(self, fake_platform):
-        key = fake_platform.add_course(COURSE, "Credentials 101", ["Homework", "Exam"])
-        adapter = get_platform()
-        assert key == COURSE
-        assert adapter.course_exists(COURSE)
-        assert not adapter.course_exists("course-v1:Other+X+Y")
-        assert not adapter.course_exists("garbage")
-        assert adapter.course_display_name(COURSE) == "Credentials 101"
-        with pytest.raises(CourseNotFoundError):
-            adapter.course_display_name("course-v1:Other+X+Y")
-
-    def test_grades(self, fake_platform):
-        fake_platform.add_course(COURSE, "Credentials 101", ["Homework", "Exam"])
-        ada = fake_platform.add_user("ada")
-        fake_platform.set_grade(
-            ada.id,
-            COURSE,
-            percent=0.86,
-            blocks={EXAM: (9, 10)},
-            assignment_averages={"Exam": 0.9, "Homework": 0.8},
-        )
-        snapshot = get_platform().read_grades(ada.id, COURSE, block_keys=[PROBLEM, EXAM])
-        assert isinstance(snapshot, CourseGradeSnapshot)
-        assert snapshot.percent == 0.86
-        assert snapshot.passed is True
-        assert snapshot.letter_grade == "Pass"
-        assert snapshot.blocks[EXAM] == (9.0, 10.0)
-        assert snapshot.blocks[PROBLEM] == (0.0, 0.0)  # asked for, never attempted
-        assert snapshot.assignment_averages == {"Exam": 0.9, "Homework": 0.8}
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            snapshot.percent = 1.0
-        assert json.loads(json.dumps(snapshot.to_dict())) == {
-            "user_id": ada.id,
-            "course_key": COURSE,
-            "percent": 0.86,
-            "passed": True,
-            "letter_grade": "Pass",
-            "blocks": {EXAM: [9.0, 10.0], PROBLEM: [0.0, 0.0]},
-            "assignment_averages": {"Exam": 0.9, "Homework": 0.8},
-        }
-        assert dataclasses.asdict(snapshot)["blocks"][EXAM] == (9.0, 10.0)
-
-    def test_passing_follows_the_course_cutoff(self, fake_platform):
-        fake_platform.add_course(COURSE, "Credentials 101", passing_grade=0.7)
-        ada = fake_platform.add_user("ada")
-        assert fake_platform.set_grade(ada, COURSE, percent=0.65).passed is False
-        assert fake_platform.set_grade(ada, COURSE, percent=0.7).passed is True
-        assert fake_platform.set_grade(ada, COURSE, percent=0.1, passed=True).passed is True
-
-    def test_ungraded_learner_reads_as_zero(self, fake_platform):
-        fake_platform.add_course(COURSE, "Credentials 101", ["Lab"])
-        ada = fake_platform.add_user("ada")
-        snapshot = get_platform().read_grades(ada.id, COURSE)
-        assert (snapshot.percent, snapshot.passed, snapshot.letter_grade) == (0.0, False, None)
-        assert snapshot.assignment_averages == {"Lab": 0.0}
-        with pytest.raises(UserNotFoundError):
-            get_platform().read_grades(99_999, COURSE)
-        with pytest.raises(CourseNotFoundError):
-            get_platform().read_grades(ada.id, "course-v1:Other+X+Y")
-
-    def test_set_grade_validation(self, fake_platform):
-        fake_platform.add_course(COURSE, "Credentials 101", ["Exam"])
-        ada = fake_platform.add_user("ada")
-        with pytest.raises(ValueError, match="Quiz"):
-            fake_platform.set_grade(ada, COURSE, percent=0.5, assignment_averages={"Quiz": 1})
-        with pytest.raises(ValueError):
-            fake_platform.set_grade(ada, COURSE, percent=85)
-        with pytest.raises(CourseNotFoundError):
-            fake_platform.set_grade(ada, "course-v1:Other+X+Y", percent=0.5)
-
-    def test_fail_next_grade_read(self, fake_platform):
-        fake_platform.add_course(COURSE, "Credentials 101")
-        ada = fake_platform.add_user("ada")
-        fake_platform.set_grade(ada, COURSE, percent=0.9)
-        fake_platform.fail_next_grade_read()
-        fake_platform.fail_next_grade_read(RuntimeError("grades service down"), times=2)
-        adapter = get_platform()
-        with pytest.raises(PlatformError):
-            adapter.read_grades(ada.id, COURSE)
-        for _ in range(2):
-            with pytest.raises(RuntimeError, match="down"):
-                adapter.read_grades(ada.id, COURSE)
-        assert adapter.read_grades(ada.id, COURSE).percent == 0.9
-
-    def test_can_author(self, fake_platform):
-        fake_platform.add_course(COURSE, "Credentials 101")
-        model = get_user_model()
-        author = model.objects.get(pk=fake_platform.add_user("author").id)
-        learner = model.objects.get(pk=fake_platform.add_user("learner").id)
-        staff = model.objects.get(pk=fake_platform.add_user("staff", is_staff=True).id)
-        fake_platform.add_course_staff(COURSE, author)
-        adapter = get_platform()
-        assert adapter.can_author(author, COURSE)
-        assert not adapter.can_author(learner, COURSE)
-        assert adapter.can_author(staff, COURSE)
-        assert not adapter.can_author(AnonymousUser(), COURSE)
-        assert not adapter.can_author(author, "course-v1:Other+X+Y")
-
-    def test_enrolled_learners(self, fake_platform):
-        fake_platform.add_course(COURSE, "Credentials 101")
-        users = [fake_platform.add_user(name) for name in ("c", "a", "b")]
-        for user in users:
-            fake_platform.enroll(user, COURSE)
-        fake_platform.unenroll(users[0], COURSE)
-        expected = sorted(u.id for u in users[1:])
-        assert list(get_platform().enrolled_learners(COURSE)) == expected
-
-    def test_reset(self, fake_platform):
-        fake_platform.add_course(COURSE, "Credentials 101")
-        fake_platform.fail_next_grade_read()
-        fake_platform.reset()
-        assert not get_platform().course_exists(COURSE)
-        assert not FakePlatform._failures
 
 
 # --- EdxPlatform, against stand-ins for the edx-platform modules it imports -----------------
@@ -248,6 +146,35 @@ class FakeCourseGrade:
         return (1.0, 2.0)
 
 
+class CcxCourseGrade(FakeCourseGrade):
+    """A grade read under a CCX key. Its course structure holds the master's blocks re-keyed as
+    CCX locators (lms/djangoapps/ccx/modulestore.py, restore_ccx; the structure is rooted at
+    the CCX: lms/djangoapps/grades/course_data.py), so subsection_grades is keyed by
+    CCXBlockUsageLocator objects and score_for_block finds nothing for a master key."""
+
+    percent = 0.9
+
+    def __init__(self):
+        super().__init__()
+        ccx = CourseKey.from_string(CCX)
+
+        def in_ccx(key):
+            master = UsageKey.from_string(key)
+            return ccx.make_usage_key(master.block_type, master.block_id)
+
+        self.subsection_grades = OrderedDict(
+            (in_ccx(key), grade) for key, grade in self.subsection_grades.items()
+        )
+        self._by_format = {
+            fmt: OrderedDict((in_ccx(key), grade) for key, grade in grades.items())
+            for fmt, grades in self._by_format.items()
+        }
+        self.problem_scores = {in_ccx(PROBLEM): (1.0, 2.0)}
+
+    def score_for_block(self, usage_key):
+        return self.problem_scores.get(usage_key, (0.0, 0.0))
+
+
 class OldCourseGrade(FakeCourseGrade):
     """Older releases: graded_subsections_by_format is a lazy attribute, no type graders."""
 
@@ -267,11 +194,14 @@ class GraderCourseGrade(FakeCourseGrade):
 @pytest.fixture
 def edx_stubs(monkeypatch):
     grades = {}
+    read_keys = []
+    courses = {COURSE}
     staff = set()
     enrollments = []
 
     class CourseGradeFactory:
         def read(self, user, course_key=None):
+            read_keys.append(course_key)
             result = grades.get((user.pk, str(course_key)))
             if isinstance(result, Exception):
                 raise result
@@ -283,11 +213,11 @@ def edx_stubs(monkeypatch):
 
         @classmethod
         def course_exists(cls, key):
-            return str(key) == COURSE
+            return str(key) in courses
 
         @classmethod
         def get_from_id(cls, key):
-            if str(key) != COURSE:
+            if str(key) not in courses:
                 raise cls.DoesNotExist
             return SimpleNamespace(display_name_with_default="Credentials 101")
 
@@ -325,7 +255,9 @@ def edx_stubs(monkeypatch):
         "common.djangoapps.student.models",
         CourseEnrollment=SimpleNamespace(objects=_Enrollments(enrollments)),
     )
-    return SimpleNamespace(grades=grades, staff=staff, enrollments=enrollments)
+    return SimpleNamespace(
+        grades=grades, read_keys=read_keys, courses=courses, staff=staff, enrollments=enrollments
+    )
 
 
 @pytest.mark.django_db
@@ -357,6 +289,28 @@ class TestEdxPlatform:
         edx_stubs.grades[(ada.id, COURSE)] = KeyError("block structure missing")
         with pytest.raises(PlatformError, match="block structure missing"):
             adapter.read_grades(ada.id, COURSE)
+
+    def test_ccx_grades(self, edx_stubs, fake_platform):
+        """A CCX grade is read under the CCX key, its blocks come back as CCX locators, and a
+        rule naming the master's blocks finds their scores through PlatformFacts."""
+        ada = fake_platform.add_user("ada")
+        edx_stubs.courses.add(CCX)
+        edx_stubs.grades[(ada.id, CCX)] = CcxCourseGrade()
+        adapter = EdxPlatform()
+        snapshot = adapter.read_grades(ada.id, CCX, block_keys=[CCX_PROBLEM])
+        assert type(edx_stubs.read_keys[-1]).__name__ == "CCXLocator"
+        assert (snapshot.course_key, snapshot.percent) == (CCX, 0.9)
+        assert snapshot.blocks[CCX_EXAM] == (9.0, 10.0)
+        assert snapshot.blocks[CCX_PROBLEM] == (1.0, 2.0)
+        assert EXAM not in snapshot.blocks
+        assert snapshot.assignment_averages == {"Homework": 0.5, "Exam": 0.9}
+
+        rule_blocks = {COURSE: {EXAM, PROBLEM}}
+        facts = PlatformFacts(adapter, ada.id, rule_blocks, set(), grade_keys={COURSE: CCX})
+        assert facts.block_score(COURSE, EXAM) == Score(9.0, 10.0)
+        assert facts.block_score(COURSE, PROBLEM) == Score(1.0, 2.0)
+        assert facts.course_passed(COURSE) is True
+        assert facts.grades_read() == {COURSE: CCX}
 
     def test_users_courses_roles_enrollments(self, edx_stubs, fake_platform):
         ada = fake_platform.add_user("ada", "ada@example.org", "Ada Lovelace")

@@ -35,7 +35,7 @@ class TestLms:
         assert settings.MICROCREDS_DEFAULT_CRYPTOSUITE == "eddsa-rdfc-2022"
         assert settings.MICROCREDS_CELERY_QUEUE is None
         # Set by the sandbox before the plugin settings ran; common/production kept it.
-        assert settings.MICROCREDS_PLATFORM_BACKEND == "openedx_microcreds.platform.FakePlatform"
+        assert settings.MICROCREDS_PLATFORM_BACKEND == "sandbox.fake_platform.FakePlatform"
         # The devstack settings type ran too.
         assert settings.MICROCREDS_ALLOW_SECRET_KEY_FALLBACK is True
 
