@@ -39,6 +39,29 @@ def _course_key(course: Any, where: str) -> str:
     return str(key)
 
 
+def _course_trigger(event_type: str, user_id: int, course_key: str, event_id: str) -> Trigger:
+    """A trigger for a course run; a CCX key (a grade persisted in a CCX, its certificate) is
+    evaluated as the CCX event is: its master's definitions on the CCX's grades."""
+    master = master_of_ccx(course_key)
+    if master is None:
+        return Trigger(event_type, user_id, course_key, event_id)
+    return Trigger(event_type, user_id, master, event_id, ccx_key=course_key)
+
+
+def master_of_ccx(course_key: str) -> str | None:
+    """The master course of a ``ccx-v1:`` key; None for any other key."""
+    if not course_key.startswith("ccx-v1:"):
+        return None
+    from opaque_keys import InvalidKeyError
+    from opaque_keys.edx.keys import CourseKey
+
+    try:
+        key = CourseKey.from_string(course_key)
+    except InvalidKeyError:
+        raise MalformedEventError(f"{course_key!r} is not a valid CCX key") from None
+    return str(key.to_course_locator())
+
+
 def parse_user_id(value: Any, where: str) -> int:
     """A positive integer id; anything else (a bool, a float, text, a list) is an error."""
     if value is None:
@@ -63,7 +86,7 @@ def trigger_from_event(kind: str, data: Any, metadata: Any) -> Trigger:
     if data is None:
         raise MalformedEventError(f"{event_type}: the event carries no data")
     if kind == "course_passing_status":
-        return Trigger(
+        return _course_trigger(
             event_type,
             parse_user_id(getattr(getattr(data, "user", None), "id", None), "user.id"),
             _course_key(getattr(data, "course", None), "course"),
@@ -87,14 +110,14 @@ def trigger_from_event(kind: str, data: Any, metadata: Any) -> Trigger:
             ccx_key=str(ccx_key),
         )
     if kind == "persistent_grade":
-        return Trigger(
+        return _course_trigger(
             event_type,
             parse_user_id(getattr(data, "user_id", None), "grade.user_id"),
             _course_key(getattr(data, "course", None), "grade.course"),
             event_id,
         )
     if kind in ("certificate_created", "certificate_revoked"):
-        return Trigger(
+        return _course_trigger(
             event_type,
             parse_user_id(getattr(getattr(data, "user", None), "id", None), "certificate.user.id"),
             _course_key(getattr(data, "course", None), "certificate.course"),

@@ -127,3 +127,15 @@ def test_renewal_reads_the_ccx_grade_again(ccx, learner):
     assert len(summary.renewed) == 1, [e.explanation for e in Evaluation.objects.all()]
     renewal = Evaluation.objects.get(award=summary.renewed[0])
     assert renewal.explanation["grades_read"] == {scenario.DATA_COURSE: CCX}
+
+
+def test_a_grade_persisted_in_a_ccx_evaluates_the_master_courses_credentials(ccx, learner):
+    """PERSISTENT_GRADE_SUMMARY_CHANGED names the course the grade is persisted under, which
+    for a CCX learner is the CCX key (lms/djangoapps/grades/models.py, PersistentCourseGrade)."""
+    scenario.grade_analyst(
+        learner, capstone=0.92, analysis=(0.85, 0.9), percent=0.89, course_key=CCX
+    )
+    scenario.send_persistent_grade(learner, CCX, 0.89)
+    evaluation = _evaluation(learner, "data-analyst")
+    assert evaluation.outcome == "awarded", evaluation.explanation["explanation"]
+    assert evaluation.explanation["grades_read"] == {scenario.DATA_COURSE: CCX}
