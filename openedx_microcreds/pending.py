@@ -148,12 +148,16 @@ def _evaluate(row: PendingEvaluation, trigger: Trigger) -> list[Evaluation]:
     updated in place rather than adding a row per attempt."""
     from .awarding import process_trigger
 
-    earlier = {
-        evaluation.definition_id: evaluation
-        for evaluation in Evaluation.objects.filter(
-            pk__in=row.failed_evaluations or [], outcome=Evaluation.Outcome.FAILED
-        ).select_related("definition")
-    }
+    earlier = (
+        {
+            evaluation.definition_id: evaluation
+            for evaluation in Evaluation.objects.filter(
+                pk__in=row.failed_evaluations, outcome=Evaluation.Outcome.FAILED
+            ).select_related("definition")
+        }
+        if row.failed_evaluations
+        else {}
+    )
     evaluations = process_trigger(trigger, retrying=earlier)
     # A failure of the whole trigger (no such user, no course) will not heal by waiting: it is
     # recorded as a failed Evaluation for an operator's --retry-failed, and the row is done.

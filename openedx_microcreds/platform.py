@@ -108,6 +108,11 @@ class PlatformAdapter(abc.ABC):
     def get_user(self, user_id: int) -> PlatformUser | None:
         """The user with this id, or None."""
 
+    def get_users(self, user_ids: Iterable[int]) -> dict[int, PlatformUser]:
+        """The users with these ids that exist, by id: one query for a batch of learners."""
+        ids = list(user_ids)
+        return {user.pk: platform_user(user) for user in users_with_profile().filter(pk__in=ids)}
+
     @abc.abstractmethod
     def get_user_by_username(self, username: str) -> PlatformUser | None:
         """The user with this username, or None."""

@@ -8,6 +8,9 @@ active key.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,10 +35,30 @@ _lock = threading.Lock()
 
 
 def active_signing_key(issuer: Issuer) -> SigningKey:
+    remembered = _batch_keys.get()
+    if remembered is not None and issuer.pk in remembered:
+        return remembered[issuer.pk]
     key = SigningKey.objects.filter(issuer=issuer, state=SigningKey.State.ACTIVE).first()
     if key is None:
         raise NoActiveKeyError(issuer)
+    if remembered is not None:
+        remembered[issuer.pk] = key
     return key
+
+
+_batch_keys: ContextVar[dict[int, SigningKey] | None] = ContextVar("batch_keys", default=None)
+
+
+@contextmanager
+def active_keys_per_batch() -> Iterator[None]:
+    """Look each issuer's active key up once in this block (a backfill batch, one transaction)
+    instead of once per award. A key rotated meanwhile is still published, so what the batch
+    signs with it verifies."""
+    token = _batch_keys.set({})
+    try:
+        yield
+    finally:
+        _batch_keys.reset(token)
 
 
 def load_private_key(signing_key: SigningKey) -> Ed25519Key:

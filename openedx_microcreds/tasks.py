@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from celery import shared_task
@@ -73,9 +76,36 @@ def schedule_certificate_revocation(trigger: Trigger) -> None:
     schedule_evaluation(trigger, pending.Kind.CERTIFICATE_REVOKED)
 
 
+_held = threading.local()
+
+
+@contextmanager
+def wake_ups_held() -> Iterator[list[PendingKey]]:
+    """Collect the wake-ups sent in this block instead of sending them: a backfill sends its
+    batch's follow-ups together once the batch has committed (see :func:`wake_all`)."""
+    keys: list[PendingKey] = []
+    outer = getattr(_held, "keys", None)
+    _held.keys = keys
+    try:
+        yield keys
+    finally:
+        _held.keys = outer
+
+
+def wake_all(keys: list[PendingKey]) -> None:
+    """Send held wake-ups. With eager tasks the work runs here, in one transaction."""
+    with transaction.atomic():
+        for key in dict.fromkeys(keys):
+            wake(key)
+
+
 def wake(key: PendingKey, *, countdown: float | None = None) -> None:
     """Send a wake-up for ``key``; a refused message is logged, never raised (the row stays
     pending and the sweep re-queues it)."""
+    held = getattr(_held, "keys", None)
+    if held is not None and countdown is None:
+        held.append(key)
+        return
     coalesce = countdown is None and coalescing_is_safe()
     try:
         if coalesce and not cache.add(coalesce_key(key), 1, timeout=COALESCE_SECONDS):

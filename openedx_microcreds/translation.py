@@ -40,26 +40,10 @@ def _course_key(course: Any, where: str) -> str:
 
 
 def _course_trigger(event_type: str, user_id: int, course_key: str, event_id: str) -> Trigger:
-    """A trigger for a course run; a CCX key (a grade persisted in a CCX, its certificate) is
-    evaluated as the CCX event is: its master's definitions on the CCX's grades."""
-    master = master_of_ccx(course_key)
-    if master is None:
-        return Trigger(event_type, user_id, course_key, event_id)
-    return Trigger(event_type, user_id, master, event_id, ccx_key=course_key)
-
-
-def master_of_ccx(course_key: str) -> str | None:
-    """The master course of a ``ccx-v1:`` key; None for any other key."""
-    if not course_key.startswith("ccx-v1:"):
-        return None
-    from opaque_keys import InvalidKeyError
-    from opaque_keys.edx.keys import CourseKey
-
     try:
-        key = CourseKey.from_string(course_key)
-    except InvalidKeyError:
-        raise MalformedEventError(f"{course_key!r} is not a valid CCX key") from None
-    return str(key.to_course_locator())
+        return Trigger.for_course(event_type, user_id, course_key, event_id)
+    except ValueError as exc:
+        raise MalformedEventError(str(exc)) from None
 
 
 def parse_user_id(value: Any, where: str) -> int:

@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 
-from .. import awarding
+from .. import awarding, tasks
 from ..models import Award, CredentialDefinition, Evaluation
-from ..platform import PlatformAdapter
+from ..platform import PlatformAdapter, PlatformUser
+from ..signing import active_keys_per_batch
 from ..triggers import Trigger
 
 log = logging.getLogger(__name__)
@@ -137,48 +139,95 @@ def backfill(
     user_ids: list[int],
     checkpoint: Checkpoint,
     *,
-    batch_size: int = 500,
+    batch_size: int = 100,
     on_learner: Callable[[], None] = lambda: None,
+    ccx_key: str | None = None,
 ) -> Counts:
     """Evaluate (and award) ``definitions`` for ``user_ids``, ascending; returns this run's
-    counts. The checkpoint is saved after each batch, and when anything interrupts the run."""
+    counts. The checkpoint is saved after each batch, and when anything interrupts the run.
+
+    Each batch is one transaction: its learners are read in one query, what they hold in
+    another, and its awards commit together (one commit instead of several per award). The
+    re-evaluations of credentials stacked on its awards are recorded in it, then woken
+    together once it has committed. A batch that fails as a whole (the database went away)
+    leaves nothing half-done: it is rolled back and the checkpoint still points before it.
+    An interruption (Ctrl-C) keeps what the learners before it got: the batch commits up to
+    the last learner fully processed, and the run stops there.
+    """
     counts = Counts()
     trigger_id = f"backfill:{checkpoint.run_id}"
     try:
         for batch in _batches(user_ids, batch_size):
-            held = set(
-                Award.objects.active()
-                .filter(user_id__in=batch, definition__in=definitions)
-                .values_list("user_id", "definition_id")
-            )
-            for user_id in batch:
-                learner = platform.get_user(user_id)
-                if learner is None:
-                    log.warning("microcreds backfill: enrolled user %s does not exist", user_id)
-                    counts.failed += len(definitions)
-                else:
-                    trigger = Trigger(
-                        event_type=EVENT_TYPE,
-                        user_id=user_id,
-                        course_key=course_key,
-                        event_id=trigger_id,
-                    )
-                    for definition in definitions:
-                        if (user_id, definition.pk) in held:
-                            counts.add(Outcome.ALREADY_HELD)
-                            continue
-                        evaluation = awarding.evaluate_and_award(
-                            definition, learner, trigger, platform
-                        )
-                        counts.add(evaluation.outcome)
-                counts.learners += 1
-                checkpoint.last_user_id = user_id
-                on_learner()
+            run = _Batch(platform, course_key, ccx_key, definitions, trigger_id)
+            with (
+                tasks.wake_ups_held() as follow_ups,
+                active_keys_per_batch(),
+                transaction.atomic(),
+            ):
+                run.evaluate(batch, on_learner)
+            tasks.wake_all(follow_ups)
+            counts = counts.merged(run.counts)
+            if run.last_user_id:
+                checkpoint.last_user_id = run.last_user_id
             _save(checkpoint, counts)
+            if run.interrupted is not None:
+                raise run.interrupted
     except BaseException:
         _save(checkpoint, counts)  # resume after the last learner fully processed
         raise
     return counts
+
+
+@dataclass
+class _Batch:
+    platform: PlatformAdapter
+    course_key: str
+    ccx_key: str | None
+    definitions: list[CredentialDefinition]
+    trigger_id: str
+    counts: Counts = field(default_factory=Counts)
+    last_user_id: int = 0
+    interrupted: BaseException | None = None
+
+    def evaluate(self, batch: list[int], on_learner: Callable[[], None]) -> None:
+        learners = self.platform.get_users(batch)
+        held: dict[int, set[str]] = {user_id: set() for user_id in batch}
+        for user_id, slug in (
+            Award.objects.active()
+            .filter(user_id__in=batch)
+            .values_list("user_id", "definition__slug")
+        ):
+            held[user_id].add(slug)
+        for user_id in batch:
+            try:
+                self._learner(user_id, learners.get(user_id), held[user_id])
+            except KeyboardInterrupt as exc:
+                self.interrupted = exc
+                return
+            self.counts.learners += 1
+            self.last_user_id = user_id
+            on_learner()
+
+    def _learner(self, user_id: int, learner: PlatformUser | None, held: set[str]) -> None:
+        if learner is None:
+            log.warning("microcreds backfill: enrolled user %s does not exist", user_id)
+            self.counts.failed += len(self.definitions)
+            return
+        trigger = Trigger(
+            event_type=EVENT_TYPE,
+            user_id=user_id,
+            course_key=self.course_key,
+            event_id=self.trigger_id,
+            ccx_key=self.ccx_key,
+        )
+        for definition in self.definitions:
+            if definition.slug in held:
+                self.counts.add(Outcome.ALREADY_HELD)
+                continue
+            evaluation = awarding.evaluate_and_award(
+                definition, learner, trigger, self.platform, held=held
+            )
+            self.counts.add(evaluation.outcome)
 
 
 def _save(checkpoint: Checkpoint, counts: Counts) -> None:

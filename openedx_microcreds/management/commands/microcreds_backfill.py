@@ -1,6 +1,6 @@
 """Award a course's credentials retroactively to every enrolled learner who has earned them.
 
-    manage.py lms microcreds_backfill COURSE_KEY [--definition SLUG] [--batch-size 500]
+    manage.py lms microcreds_backfill COURSE_KEY [--definition SLUG] [--batch-size 100]
         [--resume | --restart] [--checkpoint FILE] [--limit N] [--no-progress]
 
 Learners are processed in ascending user id order; after every batch the last user id is saved
@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ... import awarding
 from ...platform import get_platform
+from ...triggers import master_of_ccx
 from ..backfill import Checkpoint, CheckpointError, Counts, backfill, default_checkpoint_path
 from ..utils import add_progress_argument, find_definition, progress, require_course
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size",
             type=int,
-            default=500,
+            default=100,
             help="Learners between two checkpoint saves (default 500).",
         )
         resume = parser.add_mutually_exclusive_group()
@@ -70,8 +71,14 @@ class Command(BaseCommand):
             raise CommandError("--limit must be a positive number")
         platform = get_platform()
         course_key = require_course(platform, options["course_key"])
+        # A CCX's learners earn its master course's credentials too, on the CCX's grades.
+        master = master_of_ccx(course_key)
         slug = options["definition"]
-        definitions = self._definitions(course_key, slug)
+        definitions = self._definitions(master or course_key, slug)
+        if master:
+            definitions += [
+                d for d in awarding.definitions_for_course(course_key) if d not in definitions
+            ]
         checkpoint = self._checkpoint(options, course_key, slug)
 
         user_ids = sorted(
@@ -91,12 +98,13 @@ class Command(BaseCommand):
             try:
                 counts = backfill(
                     platform,
-                    course_key,
+                    master or course_key,
                     definitions,
                     user_ids,
                     checkpoint,
                     batch_size=batch_size,
                     on_learner=lambda: bar.update(1),
+                    ccx_key=course_key if master else None,
                 )
             except KeyboardInterrupt:
                 raise CommandError(
