@@ -13,6 +13,7 @@ Plain service code: no Celery here. The task layer (``tasks.py``) wakes workers 
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from dataclasses import dataclass
@@ -63,44 +64,74 @@ def request(trigger: Trigger, kind: str = Kind.EVALUATE) -> PendingKey:
     catch them (see ``tasks.schedule_evaluation``).
     """
     key = key_for(trigger, kind)
-    now = timezone.now()
-    # MySQL's ON DUPLICATE KEY UPDATE names no conflict target (any unique key triggers it);
-    # SQLite and PostgreSQL need one.
-    target = (
-        {"unique_fields": ["user_id", "kind", "scope"]}
-        if connection.features.supports_update_conflicts_with_target
-        else {}
-    )
-    PendingEvaluation.objects.bulk_create(
-        [
-            PendingEvaluation(
-                user_id=key.user_id,
-                kind=key.kind,
-                scope=key.scope,
-                trigger=trigger.to_dict(),
-                token=new_token(),
-                state=State.PENDING,
-                attempts=0,
-                requested_at=now,
-                due_at=now,
-                finished_at=None,
-                last_error="",
-            )
-        ],
-        update_conflicts=True,
-        **target,
-        update_fields=[
-            "trigger",
-            "token",
-            "state",
-            "attempts",
-            "requested_at",
-            "due_at",
-            "finished_at",
-            "last_error",
-        ],
-    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = {
+        "user_id": key.user_id,
+        "kind": key.kind,
+        "scope": key.scope,
+        "trigger": json.dumps(trigger.to_dict()),
+        "token": new_token(),
+        "state": State.PENDING.value,
+        "attempts": 0,
+        "requested_at": now,
+        "due_at": now,
+        "finished_at": None,
+        "last_error": "",
+        "failed_evaluations": "[]",
+    }
+    sql = _upsert_sql()
+    if sql is None:
+        _upsert_with_the_orm(values)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(values.values()))
     return key
+
+
+def _upsert_with_the_orm(values: dict) -> None:
+    row = PendingEvaluation(**{**values, "trigger": json.loads(values["trigger"])})
+    PendingEvaluation.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["user_id", "kind", "scope"],
+        update_fields=[*_UPDATED, "last_error"],
+    )
+
+
+# Written by every request; the rest of the row (failed_evaluations) is kept on a repeat.
+_UPDATED = ("trigger", "token", "state", "attempts", "requested_at", "due_at", "finished_at")
+_INSERTED = ("user_id", "kind", "scope", *_UPDATED, "last_error", "failed_evaluations")
+
+
+def _upsert_sql() -> str | None:
+    """One INSERT ... ON DUPLICATE KEY / ON CONFLICT UPDATE statement for MySQL and SQLite
+    (None elsewhere: the ORM's upsert then). Raw SQL because it runs in the LMS's request: the
+    ORM's bulk_create upsert costs twice as much (0.61 against 0.26 ms a call on MariaDB here).
+    Built once, from the model's own names."""
+    vendor = connection.vendor
+    if vendor not in ("mysql", "sqlite"):
+        return None
+    sql = _upsert_statements.get(vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        table = quote(PendingEvaluation._meta.db_table)
+        columns = ", ".join(quote(name) for name in _INSERTED)
+        placeholders = ", ".join(["%s"] * len(_INSERTED))
+        # Only quoted model names and placeholders go into the text; values are parameters.
+        insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        reset_error = f"{quote('last_error')} = ''"
+        if vendor == "mysql":  # any unique key triggers it: there is one besides the id
+            updates = ", ".join(f"{quote(c)} = VALUES({quote(c)})" for c in _UPDATED)
+            sql = f"{insert} ON DUPLICATE KEY UPDATE {updates}, {reset_error}"
+        else:
+            updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in _UPDATED)
+            target = ", ".join(quote(c) for c in ("user_id", "kind", "scope"))
+            sql = f"{insert} ON CONFLICT ({target}) DO UPDATE SET {updates}, {reset_error}"
+        _upsert_statements[vendor] = sql
+    return sql
+
+
+_upsert_statements: dict[str, str] = {}
 
 
 def new_token() -> int:
@@ -262,11 +293,23 @@ def in_transaction() -> bool:
     return connection.in_atomic_block
 
 
-def savepoint_if_needed():
-    """A savepoint inside the caller's transaction (so a failure here cannot poison it), and
-    nothing outside one: a single statement in autocommit mode is atomic on its own."""
-    if in_transaction():
-        return transaction.atomic()
+def guard_for_the_upsert():
+    """Guard for :func:`request` (one raw statement) inside the caller's transaction, so that
+    its failure cannot poison that transaction: a savepoint, except where none is needed.
+    Outside a transaction a single statement is atomic on its own; on MySQL (InnoDB) a failed
+    statement inside one is rolled back alone and the transaction goes on, so the savepoint's
+    two round trips are saved there (a deadlock rolls the whole transaction back, and no
+    savepoint can prevent that)."""
     from contextlib import nullcontext
 
-    return nullcontext()
+    if not in_transaction() or connection.vendor == "mysql":
+        return nullcontext()
+    return transaction.atomic()
+
+
+def savepoint_if_needed():
+    """A savepoint inside the caller's transaction for ORM writes (Django marks the whole
+    transaction for rollback when one fails without one); nothing outside a transaction."""
+    from contextlib import nullcontext
+
+    return transaction.atomic() if in_transaction() else nullcontext()

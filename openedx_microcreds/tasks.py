@@ -58,7 +58,7 @@ def schedule_evaluation(trigger: Trigger, kind: str = pending.Kind.EVALUATE) -> 
     if not get_setting("MICROCREDS_ENABLED"):
         return
     try:
-        with pending.savepoint_if_needed():
+        with pending.guard_for_the_upsert():
             key = pending.request(trigger, kind)
     except Exception:  # noqa: BLE001 - never break the LMS's transaction
         log.exception(
