@@ -24,11 +24,15 @@ setup(
         # Signing core: no Django needed.
         "cryptography>=41",
         "PyLD>=2.0.4",
-        # Plugin: lower bounds only, so the platform's own pins win.
+        # Plugin: lower bounds only, so the platform's own pins win. Each is the first release
+        # with what the plugin uses: openedx-events 9.10 brings COURSE_PASSING_STATUS_UPDATED,
+        # CCX_COURSE_PASSING_STATUS_UPDATED and BADGE_AWARDED/REVOKED (9.9.2 has none of them);
+        # edx-ccx-keys 1.2.1 parses the ccx-v1/ccx-block-v1 keys of CCX learners' grades.
         "Django>=4.2",
-        "openedx-events>=9.0",
+        "openedx-events>=9.10",
         "edx-django-utils>=5.0",
         "edx-opaque-keys>=2.5",
+        "edx-ccx-keys>=1.2.1",
         "celery>=5.2",
         "djangorestframework>=3.14",
     ],
