@@ -43,9 +43,10 @@ def plugin_report(rows: list[dict]) -> str:
         lines.append(
             f"  {db:<7} receiver in the LMS request, flood (row exists): median "
             f"{row['receiver_median_ms']:.3f} ms (p10-p90 {row['receiver_p10_ms']:.3f}-"
-            f"{row['receiver_p90_ms']:.3f}); bare send_event {row['bare_send_event_median_ms']:.3f}"
-            f" ms (p10-p90 {row['bare_send_event_p10_ms']:.3f}-{row['bare_send_event_p90_ms']:.3f});"
-            f" ours adds {row['receiver_added_ms']:.3f} ms (budget 1 ms)"
+            f"{row['receiver_p90_ms']:.3f}); bare send_event "
+            f"{row['bare_send_event_median_ms']:.3f} ms (p10-p90 "
+            f"{row['bare_send_event_p10_ms']:.3f}-{row['bare_send_event_p90_ms']:.3f}); "
+            f"ours adds {row['receiver_added_ms']:.3f} ms (budget 1 ms)"
         )
         lines.append(
             f"  {db:<7} receiver, a learner's first event (row inserted): median "
