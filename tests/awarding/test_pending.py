@@ -311,3 +311,42 @@ def test_event_bus_copies_of_events_produced_here_are_ignored(catalogue, learner
     PendingEvaluation.objects.all().delete()
     scenario.send_passing_status(learner, scenario.DATA_COURSE, from_event_bus=True)
     assert Award.objects.filter(user_id=learner.id).count() == 1
+
+
+def test_operators_see_work_that_gave_up_and_run_it_again_from_the_admin(
+    catalogue, learner, fake_platform, settings, admin_client
+):
+    from django.urls import reverse
+
+    from openedx_microcreds.platform import PlatformError
+
+    settings.MICROCREDS_PENDING_MAX_ATTEMPTS = 1
+    passing(learner)
+    fake_platform.fail_next_grade_read(PlatformError("grades service down"))
+    scenario.send_passing_status(learner, scenario.DATA_COURSE)
+    row = PendingEvaluation.objects.get(user_id=learner.id, scope=scenario.DATA_COURSE)
+    assert row.state == "failed"
+
+    changelist = reverse("admin:openedx_microcreds_pendingevaluation_changelist")
+    page = admin_client.get(changelist, {"state__exact": "failed"}).content.decode()
+    assert scenario.DATA_COURSE in page and "grades service down" in page
+    response = admin_client.post(
+        changelist, {"action": "run_again", "_selected_action": [row.pk]}, follow=True
+    )
+    assert "1 piece of work queued again." in response.content.decode()
+    row.refresh_from_db()
+    assert row.state == "done"  # eager tasks: it ran at once
+    assert Award.objects.filter(user_id=learner.id).count() == 1
+
+
+def test_the_admin_keeps_pending_work_read_only(catalogue, learner, admin_client):
+    from django.urls import reverse
+
+    key = pending.request(scenario_trigger(learner, scenario.DATA_COURSE))
+    row = PendingEvaluation.objects.get(user_id=key.user_id)
+    change = reverse("admin:openedx_microcreds_pendingevaluation_change", args=[row.pk])
+    admin_client.post(change, {"state": "done", "scope": "x"})
+    row.refresh_from_db()
+    assert (row.state, row.scope) == ("pending", scenario.DATA_COURSE)
+    add = admin_client.get(reverse("admin:openedx_microcreds_pendingevaluation_add"))
+    assert add.status_code == 403
