@@ -30,6 +30,7 @@ from .credentials import (
     ResultDescription,
     sign,
 )
+from .delivery import outbox
 from .models import Award, CredentialDefinition, Issuer, SigningKey
 from .platform import PlatformUser
 from .rules.keys import resolve_block_course
@@ -67,17 +68,21 @@ def issue(
     event_id: str = "",
     evidence: dict[str, Any] | None = None,
     now: datetime | None = None,
+    event: str = "issued",
 ) -> IssueOutcome:
     """Sign and store the credential; return the existing active award if there is one.
 
     Callers check first whether the learner holds the credential (to skip the signing work);
     the database constraint is what guarantees a single active award under concurrency.
+    The messages about it (``event``: issued, or renewed) go to the outbox with it.
     """
     now = now or timezone.now()
     # Joins the caller's transaction when there is one (no extra savepoint). Nothing raised
     # for a lost race crosses this block, so the caller's transaction stays usable.
     with transaction.atomic(savepoint=False):
         award = _create_award(definition, learner, explanation, event_id, evidence, now)
+        if award is not None:
+            outbox.record(award, event)
     if award is None:
         winner = Award.objects.active().get(user_id=learner.id, definition=definition)
         return IssueOutcome(winner, created=False)

@@ -676,3 +676,66 @@ class PendingEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} user={self.user_id} {self.scope} ({self.state})"
+
+
+class OutboxMessage(models.Model):
+    """
+    One message to send about one award event through one channel (an e-mail to the learner, a
+    push to one of their wallets): written in the transaction of the award change, sent by a
+    Celery task, retried with backoff, and sent once.
+
+    ``channel`` names the channel and its target (``email``, ``ob3:<connection id>``...); one row
+    per (award, event, channel). A sender first *claims* the row (pending -> sending, with a new
+    ``claim_token``): a second task for the same row finds nothing to claim, so a task that runs
+    twice never sends twice. A claim whose worker died is given back after a lease, so a crash
+    between sending and recording it may send once more (at least once, never lost).
+
+    .. pii: The award it concerns (and so the learner), and the error a channel reported.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    class Event(models.TextChoices):
+        ISSUED = "issued", _("issued")
+        RENEWED = "renewed", _("renewed")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed (gave up retrying)")
+        SKIPPED = "skipped", _("skipped (nothing to send)")
+
+    award = models.ForeignKey(
+        Award, on_delete=models.CASCADE, related_name="outbox", verbose_name=_("award")
+    )
+    event = models.CharField(_("event"), max_length=16, choices=Event.choices)
+    channel = models.CharField(_("channel"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_token = models.BigIntegerField(default=0, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "event", "channel"], name="microcreds_outbox_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="microcreds_outbox_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} of award {self.award_id} via {self.channel} ({self.state})"

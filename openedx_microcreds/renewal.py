@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from .delivery import outbox
 from .models import Award, Evaluation
 from .platform import get_platform
 from .triggers import Trigger
@@ -34,8 +35,10 @@ def expire_lapsed(now: datetime | None = None) -> list[Award]:
     now = now or timezone.now()
     lapsed = list(Award.objects.active().filter(valid_until__lte=now))
     for award in lapsed:
-        award.state = Award.State.EXPIRED
-        award.save(update_fields=["state", "active_marker", "modified"])
+        with transaction.atomic():
+            award.state = Award.State.EXPIRED
+            award.save(update_fields=["state", "active_marker", "modified"])
+            outbox.record(award, "expired")
     return lapsed
 
 
@@ -90,6 +93,7 @@ def renew_expiring(window_days: int = 30, now: datetime | None = None) -> Renewa
                     event_id=trigger.event_id,
                     evidence=details,
                     now=now,
+                    event="renewed",
                 )
                 Evaluation.objects.create(
                     user_id=learner.id,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from .delivery import outbox
 from .models import Award
 from .status import set_status
 
@@ -77,6 +78,8 @@ def revoke(award: Award, *, reason: str, by: object | None = None) -> Revocation
                 "modified",
             ]
         )
+
+        outbox.record(locked, "revoked")
 
         def announce() -> None:
             from .events import emit_badge_revoked

@@ -268,13 +268,60 @@ def sweep_pending() -> int:
 
 
 def sweep() -> int:
-    """Wake a worker for every row left pending past its time; returns how many."""
+    """Wake a worker for every evaluation and outbox message left behind; returns how many."""
+    from .delivery import outbox
+
     keys = pending.overdue()
     for key in keys:
         wake(key, countdown=0)
-    if keys:
-        log.info("microcreds: the sweep re-queued %s pending evaluation(s)", len(keys))
-    return len(keys)
+    messages = outbox.overdue()
+    wake_delivery(messages)
+    if keys or messages:
+        log.info(
+            "microcreds: the sweep re-queued %s pending evaluation(s) and %s message(s)",
+            len(keys),
+            len(messages),
+        )
+    return len(keys) + len(messages)
+
+
+def wake_delivery(message_ids: list[int], *, countdown: float | None = None) -> None:
+    """Send a task per outbox message; a refused one is logged (the sweep finds it)."""
+    options = task_options()
+    if countdown is not None:
+        options["countdown"] = countdown
+    for message_id in message_ids:
+        try:
+            deliver.apply_async(args=[message_id], **options)
+        except Exception:  # noqa: BLE001 - the row is durable; the sweep picks it up
+            log.exception("microcreds: could not queue outbox message %s", message_id)
+
+
+@shared_task(
+    name="openedx_microcreds.deliver",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def deliver(self, message_id: int) -> str:
+    """Send one outbox message (claimed first: a second run sends nothing)."""
+    from .delivery import outbox
+
+    try:
+        result = outbox.deliver(int(message_id))
+    except _TRANSIENT_DB_ERRORS as exc:
+        log.warning("microcreds: database error while sending message %s: %s", message_id, exc)
+        if self.request.is_eager or self.request.retries >= _DB_RETRIES:
+            return "database error (left for the sweep)"
+        raise self.retry(
+            exc=exc, countdown=min(300.0, 2.0 * 2**self.request.retries), **task_options()
+        ) from exc
+    if not _eager():
+        if result.outcome == outbox.RETRY and (result.retry_in or 0) <= _ETA_WAKE_UP_LIMIT:
+            wake_delivery([message_id], countdown=result.retry_in)
+        maybe_sweep()
+    return result.outcome
 
 
 _last_sweep = 0.0

@@ -92,6 +92,30 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
    ``unavailable`` (invalidated), ``notpassing`` (the grade fell below passing) and
    ``unverified`` (identity verification missing); the last says nothing about learning.
 
+.. setting_name: MICROCREDS_DELIVERY_CHANNELS
+.. setting_default: []
+.. setting_description: Dotted paths of the delivery channels (e-mail, wallet pushes) that get
+   a message about each award event, through the outbox.
+
+.. setting_name: MICROCREDS_OUTBOX_RETRY_BASE_SECONDS
+.. setting_default: 30
+.. setting_description: First retry delay of a message that failed to send; each next one is
+   twice as long (with +-20% jitter), up to MICROCREDS_OUTBOX_RETRY_MAX_SECONDS.
+
+.. setting_name: MICROCREDS_OUTBOX_RETRY_MAX_SECONDS
+.. setting_default: 21600
+.. setting_description: Longest delay between two tries of a message.
+
+.. setting_name: MICROCREDS_OUTBOX_RETRY_HORIZON_SECONDS
+.. setting_default: 259200
+.. setting_description: A message still failing this long after it was written is marked
+   failed (3 days by default, as webhook senders do).
+
+.. setting_name: MICROCREDS_OUTBOX_LEASE_SECONDS
+.. setting_default: 600
+.. setting_description: A message claimed for sending this long ago whose worker never said
+   how it went (it died) is given back and sent again.
+
 .. setting_name: MICROCREDS_DEFAULT_CRYPTOSUITE
 .. setting_default: "eddsa-rdfc-2022"
 .. setting_description: Data Integrity cryptosuite used when a definition does not choose one.
@@ -123,6 +147,11 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_IGNORE_EVENT_BUS_COPIES": None,
     "MICROCREDS_CERTIFICATE_TRIGGER_STATUSES": ["downloadable", "generating"],
     "MICROCREDS_CERTIFICATE_REVOKING_STATUSES": ["unavailable", "notpassing"],
+    "MICROCREDS_DELIVERY_CHANNELS": [],
+    "MICROCREDS_OUTBOX_RETRY_BASE_SECONDS": 30,
+    "MICROCREDS_OUTBOX_RETRY_MAX_SECONDS": 6 * 3600,
+    "MICROCREDS_OUTBOX_RETRY_HORIZON_SECONDS": 3 * 24 * 3600,
+    "MICROCREDS_OUTBOX_LEASE_SECONDS": 600,
 }
 
 #: Periodic jobs, added to the beat schedule unless the operator defined an entry of that name.

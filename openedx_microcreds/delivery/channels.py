@@ -1,0 +1,72 @@
+"""The interface every delivery channel implements, and the registry of channels in use.
+
+A channel decides which messages an award event needs (``targets``: for example ``email`` when
+the learner receives e-mails, ``ob3:12`` for each backpack they connected) and sends one
+(``send``). It reports a failure by raising :class:`RetryableDeliveryError` (tried again with
+backoff: the host was down, a timeout) or :class:`PermanentDeliveryError` (no use retrying:
+the host refused the credential); anything else counts as retryable.
+"""
+
+from __future__ import annotations
+
+import abc
+import functools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..models import Award, OutboxMessage
+
+
+class DeliveryError(Exception):
+    """A message could not be sent; the text is shown to operators (never secrets)."""
+
+
+class RetryableDeliveryError(DeliveryError):
+    """Try again later."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Retrying would fail the same way."""
+
+
+class Channel(abc.ABC):
+    """One way of delivering: e-mail, a wallet protocol..."""
+
+    #: The prefix of the ``channel`` column of its outbox rows (``email``, ``ob3``...).
+    name: str = ""
+
+    @abc.abstractmethod
+    def targets(self, award: Award, event: str) -> list[str]:
+        """The outbox channels (``name`` or ``name:<target>``) that need a message about
+        ``event`` of ``award``; empty when none does (the learner opted out, no wallet)."""
+
+    @abc.abstractmethod
+    def send(self, message: OutboxMessage) -> None:
+        """Send one message, or raise a :class:`DeliveryError`."""
+
+    def owns(self, channel: str) -> bool:
+        return channel == self.name or channel.startswith(f"{self.name}:")
+
+
+def channels() -> list[Channel]:
+    """The channels named by MICROCREDS_DELIVERY_CHANNELS, in order."""
+    from ..settings import get_setting
+
+    return list(_load(tuple(get_setting("MICROCREDS_DELIVERY_CHANNELS"))))
+
+
+@functools.lru_cache(maxsize=8)
+def _load(paths: tuple[str, ...]) -> tuple[Channel, ...]:
+    from django.utils.module_loading import import_string
+
+    loaded = []
+    for path in paths:
+        channel = import_string(path)()
+        if not isinstance(channel, Channel):
+            raise TypeError(f"{path} is not a delivery Channel")
+        loaded.append(channel)
+    return tuple(loaded)
+
+
+def channel_for(channel: str) -> Channel | None:
+    return next((c for c in channels() if c.owns(channel)), None)
