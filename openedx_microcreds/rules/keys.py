@@ -9,7 +9,6 @@ remains the authority on whether a key actually exists.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
@@ -50,14 +49,6 @@ def is_usage_key(value: str) -> bool:
     if match is not None:
         return (match["prefix"] == "ccx-block-v1") == (match["ccx"] is not None)
     return _USAGE_KEY_I4X.fullmatch(value) is not None
-
-
-def is_http_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
 
 
 def course_of_usage_key(usage_key: str) -> str | None:

@@ -5,7 +5,6 @@ import pytest
 from openedx_microcreds.rules.keys import (
     course_of_usage_key,
     is_course_key,
-    is_http_url,
     is_slug,
     is_usage_key,
     resolve_block_course,
@@ -54,22 +53,6 @@ def test_is_slug():
     assert not is_slug("-data")
     assert not is_slug("Data")
     assert not is_slug("")
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("https://example.org/x", True),
-        ("http://example.org", True),
-        ("ftp://example.org", False),
-        ("https://", False),
-        ("example.org", False),
-        ("https://exa mple.org", False),
-        ("http://[::1", False),
-    ],
-)
-def test_is_http_url(value, expected):
-    assert is_http_url(value) is expected
 
 
 def test_course_of_usage_key():

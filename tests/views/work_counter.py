@@ -119,9 +119,11 @@ class _CountingPattern:
             result = method(*args, **kwargs)
             string_index = 1 if name in ("sub", "subn") else 0
             string = args[string_index] if len(args) > string_index else kwargs.get("string")
-            pos = args[string_index + 1] if name not in ("sub", "subn", "split") and len(
-                args
-            ) > string_index + 1 else kwargs.get("pos", 0)
+            pos = (
+                args[string_index + 1]
+                if name not in ("sub", "subn", "split") and len(args) > string_index + 1
+                else kwargs.get("pos", 0)
+            )
             self._counter.regex_call(self._pattern, name, string, pos or 0, result)
             return result
 
