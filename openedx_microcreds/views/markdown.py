@@ -24,9 +24,11 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
-# Longer narratives are not parsed: the criteria of a credential is a few paragraphs, and the
-# bound caps the work one anonymous request can cause.
-MAX_LENGTH = 10_000
+from ..field_checks import NARRATIVE_MAX_LENGTH
+
+# Longer narratives are not parsed: the criteria of a credential is a few paragraphs (a
+# definition cannot hold more), and the bound caps the work one anonymous request can cause.
+MAX_LENGTH = NARRATIVE_MAX_LENGTH
 LINK_REL = "nofollow noopener noreferrer"
 # Page headings are h1 (the achievement) and h2 (sections): a narrative's "# Steps" is an h3.
 HEADING_SHIFT = 2
