@@ -20,6 +20,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -52,7 +53,7 @@ def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
         # A plain text box: the model's checks (field_checks) say what is wrong with a URL
         # ("must be an http(s) URL, got ..."), which Django's "Enter a valid URL." does not.
         return forms.CharField(
-            label=db_field.verbose_name.capitalize(),
+            label=capfirst(db_field.verbose_name),
             max_length=db_field.max_length,
             required=not db_field.blank,
             help_text=db_field.help_text,
