@@ -28,8 +28,11 @@ _USAGE_KEY_V1 = re.compile(
     rf"(?P<ccx>\+ccx@[0-9]+)?(?:\+(?:branch|version)@{_ID})*\+type@{_ID}\+block@{_ID}"
 )
 
-# Old Mongo-era keys: i4x://Org/Number/category/name. They do not carry the run.
-_USAGE_KEY_I4X = re.compile(r"i4x://[^/\s]+/[^/\s]+/[^/\s]+/[^/\s]+")
+# Old Mongo-era keys: i4x://Org/Number/category/name[@revision]. They do not carry the run.
+# Parts use the characters opaque-keys allows there (percent only as an escape): the key ends
+# up in the evidence URL of every credential, so nothing a URL cannot hold.
+_I4X_PART = r"(?:[\w.~:-]|%[0-9A-Fa-f]{2})+"
+_USAGE_KEY_I4X = re.compile(rf"i4x://{_I4X_PART}/{_I4X_PART}/{_I4X_PART}/{_I4X_PART}(?:@{_ID})?")
 
 
 def is_slug(value: str) -> bool:

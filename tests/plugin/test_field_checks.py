@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -261,3 +262,39 @@ def test_whatever_the_checks_accept_signs_in_strict_mode(catalogue, learner, can
         )
     except StrictModeError as exc:
         pytest.fail(f"accepted on save, refused at issue time: {exc}\n{json.dumps(candidate)}")
+
+
+# Evidence ids are built from the issuer's base URL and the course and usage keys a rule names:
+# whatever key the rule engine accepts must make a URL verifiers accept.
+ANY_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=8
+)
+KEY_PART = mostly(st.from_regex(r"[\w.~:-]{1,8}", fullmatch=True), ANY_TEXT)
+
+
+@settings(max_examples=300, deadline=None)
+@given(org=KEY_PART, number=KEY_PART, run=KEY_PART, kind=KEY_PART, name=KEY_PART, i4x=st.booleans())
+def test_evidence_urls_from_accepted_keys_are_urls_verifiers_accept(
+    org, number, run, kind, name, i4x
+):
+    from openedx_microcreds.issuing import _evidence
+    from openedx_microcreds.rules import RuleValidationError
+    from openedx_microcreds.rules.urls import url_problem
+
+    course = f"course-v1:{org}+{number}+{run}"
+    block = (
+        f"i4x://{org}/{number}/{kind}/{name}"
+        if i4x
+        else f"block-v1:{org}+{number}+{run}+type@{kind}+block@{name}"
+    )
+    document = {"type": "block_score", "block": block, "min": 0.5, "course": course}
+    try:
+        rule = parse_rule(document)
+    except RuleValidationError:
+        return
+    definition = CredentialDefinition(course_key=course)
+    with override_settings(MICROCREDS_ISSUER_BASE_URL="https://lms.example.edu"):
+        evidence = _evidence(definition, rule)
+    assert evidence
+    for item in evidence:
+        assert url_problem(item.id) is None, (item.id, url_problem(item.id))

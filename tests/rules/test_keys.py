@@ -39,6 +39,13 @@ def test_is_course_key(value, expected):
         ("block-v1:edX+DemoX+Demo+ccx@3+type@problem+block@p1", False),
         ("i4x://edX/DemoX/problem/p1", True),
         ("i4x://edX/DemoX/problem", False),
+        ("i4x://edX/DemoX/problem/p1@draft", True),
+        ("i4x://edX/DemoX/problem/p%C3%A91", True),
+        # Would end up in evidence URLs: opaque-keys refuses these characters too.
+        ("i4x://edX/DemoX/problem/<script>", False),
+        ('i4x://edX/DemoX/problem/a"b', False),
+        ("i4x://edX/DemoX/problem/100%", False),
+        ("i4x://edX/Demo{X}/problem/p1", False),
         ("block-v1:edX+DemoX+Demo", False),
         ("block-v1:edX+DemoX+Demo+type@sequential", False),
         ("course-v1:edX+DemoX+Demo", False),
