@@ -3,6 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 NODE_DIR := tests/interop
+# A skipped test fails these runs unless tests/allowed_skips.txt lists it, with a reason.
+PYTEST := $(PY) -m pytest -p tests.skip_policy --allowed-skips tests/allowed_skips.txt
 
 .PHONY: venv demo test test-integration bench lint format node services clean
 
@@ -27,10 +29,10 @@ demo: venv
 	$(PY) sandbox/demo.py
 
 test: venv
-	$(PY) -m pytest -q tests --ignore=tests/integration --ignore=tests/interop
+	$(PYTEST) -q tests --ignore=tests/integration --ignore=tests/interop
 
 test-integration: venv node services
-	MICROCREDS_TEST_DB=mysql $(PY) -m pytest -q --durations=10 tests tests/integration tests/interop
+	MICROCREDS_TEST_DB=mysql $(PYTEST) -q --durations=10 tests tests/integration tests/interop
 
 bench: venv node
 	$(PY) benchmarks/run.py

@@ -35,6 +35,12 @@ setup(
         "edx-ccx-keys>=1.2.1",
         "celery>=5.2",
         "djangorestframework>=3.14",
+        # Criteria narratives on the public pages: CommonMark in linear time. Older releases
+        # are not linear (tests/views/test_markdown.py counts the work): 3.0 takes seconds on
+        # a few thousand link reference definitions, and before 4.3 every entity copies the
+        # rest of the text. edx-platform does not pin it. The renderer sets validateLink and a
+        # core rule, an API a new major release may change.
+        "markdown-it-py>=4.3,<5",
     ],
     extras_require={
         "eventbus": ["edx-event-bus-redis>=0.3"],

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import django
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -21,6 +20,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -32,6 +32,7 @@ from .models import (
     PendingEvaluation,
     SigningKey,
 )
+from .rules import limits
 
 
 def pretty_json(value: Any) -> str:
@@ -47,23 +48,43 @@ def pretty_json(value: Any) -> str:
     return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
 
 
-# Django 5 warns that URL form fields will assume https instead of http for scheme-less input in
-# 6.0; ask for https now (the argument does not exist before 5.0).
-_URL_FIELD_OPTIONS = {"assume_scheme": "https"} if django.VERSION >= (5, 0) else {}
-
-
 def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     if isinstance(db_field, models.URLField):
-        kwargs = {**_URL_FIELD_OPTIONS, **kwargs}
+        # A plain text box: the model's checks (field_checks) say what is wrong with a URL
+        # ("must be an http(s) URL, got ..."), which Django's "Enter a valid URL." does not.
+        return forms.CharField(
+            label=capfirst(db_field.verbose_name),
+            max_length=db_field.max_length,
+            required=not db_field.blank,
+            help_text=db_field.help_text,
+            widget=forms.URLInput(attrs={"size": 80}),
+        )
     return db_field.formfield(**kwargs)
 
 
 class MicrocredsModelAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: _URL_FIELD_OPTIONS}
+    def formfield_for_dbfield(self, db_field: models.Field, request: Any, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.URLField):
+            return _formfield(db_field)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class PrettyJSONFormField(forms.JSONField):
-    """A JSON form field that shows its value indented."""
+    """A JSON form field that shows its value indented, and refuses text too large or nested
+    too deeply to parse safely (say where, as the rule engine does) before parsing it."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and not self.disabled:
+            too_big = limits.text_problem(value)
+            if too_big is not None:
+                path, message = too_big
+                raise ValidationError(f"{path}: {message}", code="invalid")
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        if isinstance(data, str) and limits.text_problem(data) is not None:
+            return forms.fields.InvalidJSONInput(data)  # shown back as typed, never parsed
+        return super().bound_data(data, initial)
 
     def prepare_value(self, value: Any) -> str:
         if isinstance(value, forms.fields.InvalidJSONInput):
@@ -154,61 +175,14 @@ class CredentialDefinitionForm(forms.ModelForm):
 
     def clean_rule(self) -> Any:
         rule = self.cleaned_data.get("rule")
-        if rule in (None, ""):
-            return {}
-        if not isinstance(rule, dict):
-            raise ValidationError(_("The rule must be a JSON object."), code="invalid")
-        return rule
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        rule = cleaned.get("rule")
-        if rule and "rule" not in self.errors:
-            try:
-                validate_rule(rule, pathway=not cleaned.get("course_key"))
-            except ValidationError as exc:
-                self.add_error("rule", exc)
-        return cleaned
+        return {} if rule in (None, "") else rule
 
     def clean_alignments(self) -> Any:
         alignments = self.cleaned_data.get("alignments")
-        if alignments in (None, ""):
-            return []
-        if not isinstance(alignments, list) or not all(isinstance(a, dict) for a in alignments):
-            raise ValidationError(_("Alignments must be a JSON list of objects."), code="invalid")
-        for position, alignment in enumerate(alignments):
-            missing = [key for key in ("targetName", "targetUrl") if not alignment.get(key)]
-            if missing:
-                raise ValidationError(
-                    _("Alignment %(position)d lacks %(missing)s."),
-                    code="invalid",
-                    params={"position": position + 1, "missing": ", ".join(missing)},
-                )
-        return alignments
+        return [] if alignments in (None, "") else alignments
 
-
-def validate_rule(rule: dict, *, pathway: bool = False) -> None:
-    """Raise a ValidationError listing every problem the rule engine finds in ``rule``.
-
-    A pathway (a definition without a course) must name the course of every course clause.
-    """
-    try:
-        # Imported on use: the rule engine is plain Python and the admin module stays light.
-        from openedx_microcreds.rules import RuleValidationError, parse_rule
-    except ImportError:
-        # Never store a rule nobody could check.
-        raise ValidationError(
-            _("The rule engine (openedx_microcreds.rules) is not available."), code="no_engine"
-        ) from None
-
-    try:
-        parse_rule(rule, require_explicit_course=pathway)
-    except RuleValidationError as exc:
-        # str(exc) is one "path: message" line per problem.
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        raise ValidationError(
-            [ValidationError(line, code="invalid_rule") for line in lines or [str(exc)]]
-        ) from None
+    # Everything else (the rule through the rule engine, URLs, alignments, texts) is checked
+    # by the model: CredentialDefinition.clean_fields and field_checks.py.
 
 
 @admin.register(CredentialDefinition)

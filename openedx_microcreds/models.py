@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import field_checks
+
 
 def _check_constraint(condition: Q, name: str) -> models.CheckConstraint:
     # Django 5.1 renamed ``check=`` to ``condition=`` (the old name goes in 6.0); support 4.2 too.
@@ -99,6 +101,14 @@ class Issuer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every credential copies these fields: never store one that issuing would refuse.
+        _raise_field_errors(field_checks.issuer_problems(self), kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        _clean_fields(self, super().clean_fields, field_checks.issuer_problems, exclude)
 
 
 class SigningKey(models.Model):
@@ -313,6 +323,8 @@ class CredentialDefinition(TimeStampedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.course_key:
             self.course_key = None  # one spelling of "no course": NULL
+        # Every credential copies these fields: never store one that issuing would refuse.
+        _raise_field_errors(field_checks.definition_problems(self), kwargs.get("update_fields"))
         # Compare with the stored row at save time: definitions are loaded on every event and
         # saved rarely, so the cost belongs here rather than in every load.
         current = None if self._state.adding else self._content_fingerprint()
@@ -327,6 +339,9 @@ class CredentialDefinition(TimeStampedModel):
                 self.version = stored["version"] + 1
                 _add_update_fields(kwargs, "version")
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        _clean_fields(self, super().clean_fields, field_checks.definition_problems, exclude)
 
     def _content_fingerprint(self) -> str | None:
         deferred = self.get_deferred_fields()  # attnames, e.g. "issuer_id"
@@ -598,6 +613,39 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type or 'evaluation'} user={self.user_id} -> {self.outcome}"
+
+
+def _clean_fields(instance: Any, django_checks: Any, our_checks: Any, exclude: Any) -> None:
+    """Django's field validation, then ours (field_checks), for the fields not excluded (a form
+    leaves out those it already found wrong). Where both object, ours says more ("must be an
+    http(s) URL, got ..." rather than "Enter a valid URL.") and replaces Django's."""
+    errors: dict[str, Any] = {}
+    try:
+        django_checks(exclude=exclude)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    excluded = set(exclude or ())
+    for name, messages in our_checks(instance).items():
+        if name not in excluded:
+            errors[name] = [
+                ValidationError(message, code="invalid_content") for message in messages
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _raise_field_errors(errors: dict[str, list[str]], fields: Any = None) -> None:
+    """A ValidationError for ``errors`` (field name -> messages), limited to ``fields`` when a
+    save writes only those."""
+    if fields is not None:
+        errors = {name: messages for name, messages in errors.items() if name in set(fields)}
+    if errors:
+        raise ValidationError(
+            {
+                name: [ValidationError(message, code="invalid_content") for message in messages]
+                for name, messages in errors.items()
+            }
+        )
 
 
 def _add_update_fields(kwargs: dict[str, Any], *names: str) -> None:

@@ -14,12 +14,14 @@ app_name = "openedx_microcreds"
 
 urlpatterns = [
     # Ids are taken as any text (slashes too) and parsed in the view, so that malformed and
-    # unknown ids get the very same 404.
+    # unknown ids get the very same 404. Each resource has one address: ids are accepted only
+    # in the form the plugin writes them (lower-case hyphenated UUIDs, plain decimal numbers).
     path("credentials/<path:award_id>/", views.credential, name="credential"),
     path("achievements/<path:definition_id>", views.achievement, name="achievement"),
     path("status/<path:list_id>", views.status_list, name="status_list"),
     # did:web:<host>:microcreds:issuer resolves here (see signing.did_for_base_url).
     path("issuer/did.json", views.site_issuer_did, name="issuer_did"),
-    # did:web:<host>:microcreds:issuers:<pk> for sites with several issuers.
-    path("issuers/<int:pk>/did.json", views.issuer_did, name="issuer_did_by_pk"),
+    # did:web:<host>:microcreds:issuers:<pk> for sites with several issuers. Taken as text, so
+    # that "07" gets the same 404 as an unknown id rather than serving issuer 7 a second time.
+    path("issuers/<str:issuer_id>/did.json", views.issuer_did, name="issuer_did_by_pk"),
 ]

@@ -5,8 +5,9 @@ Creates an issuer (did:web) and key, two courses with a capstone + competency cr
 course credential, and a two-course pathway; sends real openedx-events for a handful of learners;
 revokes one credential; prints who got what and why; writes every credential to demo-output/
 with a summary.json, the signed status list (status-list.json) and the issuer's DID document
-(did.json); then serves the sandbox LMS on http://127.0.0.1:8000 until Ctrl-C (NO_SERVE=1 exits
-after writing).
+(did.json); creates the logins (a staff user for the admin, and the learners), all with the
+password "demo"; then serves the sandbox LMS on http://127.0.0.1:8000 until Ctrl-C, with DEBUG
+off (NO_SERVE=1 exits after writing).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = Path(os.environ.get("DEMO_OUTPUT", REPO / "demo-output"))
 BASE_URL = "http://127.0.0.1:8000"
+# Every demo user logs in with this password, at BASE_URL/login/; the staff user reaches the admin.
+DEMO_PASSWORD = "demo"  # noqa: S105 - a public demo password, printed on purpose
+STAFF_USERNAME = "staff"
 
 
 def configure_django() -> None:
@@ -123,7 +127,7 @@ def revoke_one():
     return revoke(award, reason="issued in error: exam regraded").award
 
 
-def write_output(rows: list[dict], issuer) -> dict:
+def write_output(rows: list[dict], issuer, logins: dict) -> dict:
     from openedx_microcreds.issuing import public_credential_url
     from openedx_microcreds.models import Award, StatusList
     from openedx_microcreds.signing import issuer_did_document
@@ -161,9 +165,51 @@ def write_output(rows: list[dict], issuer) -> dict:
         "did_document": "did.json",
         "awards": awards,
         "evaluations": rows,
+        "logins": logins,
     }
     (OUTPUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def create_logins() -> dict:
+    """The staff user (admin access) and passwords for the learners: all "demo"."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    model = get_user_model()
+    staff, _created = model.objects.update_or_create(
+        username=STAFF_USERNAME,
+        defaults={"email": "staff@example.edu", "is_staff": True, "is_superuser": True},
+    )
+    learners = [name for name, _, _ in LEARNERS]
+    # One hash for all: hashing is slow on purpose, and these passwords are public anyway.
+    password = make_password(DEMO_PASSWORD)
+    model.objects.filter(pk=staff.pk).update(password=password)
+    model.objects.filter(username__in=learners).update(password=password)
+    return {
+        "login_url": f"{BASE_URL}/login/",
+        "admin_url": f"{BASE_URL}/admin/",
+        "staff": {"username": STAFF_USERNAME, "password": DEMO_PASSWORD},
+        "learners": {"usernames": learners, "password": DEMO_PASSWORD},
+    }
+
+
+def serve_command(address: str = "127.0.0.1:8000") -> list[str]:
+    """The demo's web server: Django's development server with DEBUG off (so a 404 is a plain
+    page, not a debug page listing the URLs), serving static files itself (--insecure: the
+    admin's CSS) since without DEBUG nothing else would. Never use this in production."""
+    manage = str(REPO / "sandbox" / "manage.py")
+    return [sys.executable, manage, "lms", "runserver", address, "--noreload", "--insecure"]
+
+
+def serve_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: ``base`` (this process's by default) with DEBUG off, on the
+    demo's base URL (what its credentials, status lists and DID name)."""
+    return {
+        **(os.environ if base is None else base),
+        "MICROCREDS_SANDBOX_DEBUG": "0",
+        "MICROCREDS_SANDBOX_LMS_URL": BASE_URL,
+    }
 
 
 def main() -> int:
@@ -187,7 +233,8 @@ def main() -> int:
     play_events()
     revoked = revoke_one()
     rows = report()
-    summary = write_output(rows, issuer)
+    logins = create_logins()
+    summary = write_output(rows, issuer, logins)
     print(
         f"\n== Revoked {revoked.definition.slug} of {revoked.user.username}: "
         f"{revoked.revocation_reason}"
@@ -201,22 +248,17 @@ def main() -> int:
     print("   Check them offline (each award's command is in summary.json under 'verify'):")
     print(f"     cd {OUTPUT} && {REPO}/.venv/bin/{first['verify']}")
     print(f"   and the revoked one, which fails its status check:  ... {revoked_entry['file']}")
+    learners = ", ".join(logins["learners"]["usernames"])
+    print(
+        f"\n== Log in at {logins['login_url']} as {STAFF_USERNAME} / {DEMO_PASSWORD} for the "
+        f"admin ({logins['admin_url']});\n   the learners ({learners}) log in with the "
+        f"password {DEMO_PASSWORD} too."
+    )
     if os.environ.get("NO_SERVE"):
         return 0
     print(f"\n== Serving the sandbox LMS on {BASE_URL} (Ctrl-C to stop) ...")
-    env = {**os.environ}
     try:
-        return subprocess.call(
-            [
-                sys.executable,
-                str(REPO / "sandbox" / "manage.py"),
-                "lms",
-                "runserver",
-                "127.0.0.1:8000",
-                "--noreload",
-            ],
-            env=env,
-        )
+        return subprocess.call(serve_command(), env=serve_environment())
     except KeyboardInterrupt:
         return 0
 

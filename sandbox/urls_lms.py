@@ -1,10 +1,18 @@
-"""Sandbox LMS URLs: the admin plus every plugin's URLs, as the LMS mounts them."""
+"""Sandbox LMS URLs: a login page, the admin, and every plugin's URLs, as the LMS mounts them."""
 
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
+# The LMS has its own login page; the sandbox's takes any user (the admin's own takes staff only).
+login = LoginView.as_view(
+    template_name="admin/login.html",
+    extra_context={"site_header": "Sandbox LMS", "site_title": "Sandbox LMS", "title": "Log in"},
+)
+
 urlpatterns = [
+    path("login/", login, name="login"),
     path("admin/", admin.site.urls),
     *get_plugin_url_patterns("lms.djangoapp"),
 ]

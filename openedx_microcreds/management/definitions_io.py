@@ -178,46 +178,20 @@ def _prepare(
     if definition.course_key == "":
         definition.course_key = None
 
-    _check_json_shapes(definition, problem)
     if not found:
+        # The model checks every field: the rule through the rule engine, URLs, alignments,
+        # texts (field_checks.py). Messages of JSON fields start with their path inside.
         try:
             exclude = [] if definition.issuer_id else ["issuer"]
             definition.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as exc:
-            for path, messages in exc.message_dict.items():
+            for field_name, messages in exc.message_dict.items():
                 for message in messages:
-                    problem(path, message)
-    if not found and _rule_to_check(definition):
-        try:
-            rules.parse_rule(definition.rule, require_explicit_course=definition.course_key is None)
-        except rules.RuleValidationError as exc:
-            for item in exc.problems:
-                problem(item.path, item.message)
+                    problem(field_name, message)
     if found:
         problems.extend(found)
         return None, False
     return definition, is_new or _values(definition) != before
-
-
-def _check_json_shapes(definition: CredentialDefinition, problem: Any) -> None:
-    if not isinstance(definition.rule, dict):
-        problem("rule", "must be a JSON object")
-    alignments = definition.alignments
-    if not isinstance(alignments, list):
-        problem("alignments", "must be a list of objects")
-        return
-    for index, alignment in enumerate(alignments):
-        if not isinstance(alignment, dict):
-            problem(f"alignments[{index}]", "must be an object")
-            continue
-        for key in ("targetName", "targetUrl"):
-            if not alignment.get(key):
-                problem(f"alignments[{index}].{key}", "is required")
-
-
-def _rule_to_check(definition: CredentialDefinition) -> bool:
-    """Every rule is validated, except the empty rule of a draft still being written."""
-    return bool(definition.rule) or definition.state != CredentialDefinition.State.DRAFT
 
 
 def _values(definition: CredentialDefinition) -> dict[str, Any]:

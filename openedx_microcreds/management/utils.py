@@ -84,17 +84,33 @@ def require_course(platform: PlatformAdapter, course_key: str) -> str:
     return course_key
 
 
-def read_json_file(path: str) -> Any:
-    """Parsed JSON from ``path`` ("-": stdin), with the line and column of a syntax error."""
+# A definitions file holds many rules; each is then held to the rule engine's own bounds. These
+# only keep the parser itself safe (Python's JSON parser recurses once per level).
+JSON_FILE_MAX_SIZE = 50_000_000
+JSON_FILE_MAX_DEPTH = 200
+
+
+def read_json_file(
+    path: str, *, max_size: int = JSON_FILE_MAX_SIZE, max_depth: int = JSON_FILE_MAX_DEPTH
+) -> Any:
+    """Parsed JSON from ``path`` ("-": stdin), with the line and column of a syntax error; a
+    file too large or nested too deeply is refused, with where, before it is parsed."""
+    from ..rules import limits
+
     if path == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.read(max_size + 1)
     else:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            with Path(path).open(encoding="utf-8") as source:
+                text = source.read(max_size + 1)
         except FileNotFoundError:
             raise CommandError(f"{path}: no such file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"{path}: cannot read: {exc}") from None
+    too_big = limits.text_problem(text, max_size=max_size, max_depth=max_depth)
+    if too_big is not None:
+        where, message = too_big
+        raise CommandError(f"{path}: {where}: {message}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

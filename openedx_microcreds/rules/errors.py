@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Problem(NamedTuple):
@@ -44,3 +49,26 @@ class RuleValidationError(ValueError):
         for problem in self.problems:
             grouped.setdefault(problem.path, []).append(problem.message)
         return grouped
+
+
+def show(value: object) -> str:
+    """A short rendering of a bad value for an error message, in JSON terms."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return json.dumps(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def key_path(path: str, key: object) -> str:
+    """The path of `key` inside the object at `path`: $.of[1].min, or $.of[1]["my key"]
+    for keys that are not identifiers."""
+    if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key) if isinstance(key, str) else repr(key)}]"

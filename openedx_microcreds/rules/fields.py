@@ -6,21 +6,20 @@ JSON by hand understands ("number", "list", "object", "true").
 
 from __future__ import annotations
 
-import json
 import math
-import re
 import unicodedata
 from typing import Any, TypeGuard
 
+from .errors import key_path, show
 from .keys import (
     course_of_usage_key,
     is_course_key,
-    is_http_url,
     is_slug,
     is_usage_key,
     same_course_run,
 )
 from .model import WeightedBlock
+from .urls import url_problem
 
 COURSE_EXAMPLE = "course-v1:Org+Number+Run"
 USAGE_EXAMPLE = "block-v1:Org+Number+Run+type@sequential+block@capstone"
@@ -33,7 +32,6 @@ COURSE_REQUIRED = (
 
 # Control characters, line and paragraph separators.
 _LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Missing:
@@ -43,29 +41,6 @@ class Missing:
 MISSING = Missing()
 
 Problems = list[tuple[str, str]]
-
-
-def show(value: object) -> str:
-    """A short rendering of a bad value for an error message, in JSON terms."""
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, int | float):
-        return repr(value) if math.isfinite(value) else str(value)
-    if isinstance(value, str):
-        return json.dumps(value if len(value) <= 60 else value[:57] + "...")
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return f"a {type(value).__name__}"
-
-
-def key_path(path: str, key: object) -> str:
-    """The path of `key` inside the object at `path`: $.of[1].min, or $.of[1]["my key"]
-    for keys that are not identifiers."""
-    if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
-        return f"{path}.{key}"
-    return f"{path}[{json.dumps(key) if isinstance(key, str) else repr(key)}]"
 
 
 def is_number(value: object) -> TypeGuard[int | float]:
@@ -163,8 +138,9 @@ class FieldReader:
         raw = self.raw(key, required=True, expected=expected)
         if raw is MISSING:
             return None
-        if not isinstance(raw, str) or not is_http_url(raw):
-            self.problem(key, f"must be an http:// or https:// URL, got {show(raw)}")
+        problem = url_problem(raw)
+        if problem is not None:
+            self.problem(key, problem)
             return None
         return raw
 

@@ -9,7 +9,6 @@ remains the authority on whether a key actually exists.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
@@ -29,8 +28,11 @@ _USAGE_KEY_V1 = re.compile(
     rf"(?P<ccx>\+ccx@[0-9]+)?(?:\+(?:branch|version)@{_ID})*\+type@{_ID}\+block@{_ID}"
 )
 
-# Old Mongo-era keys: i4x://Org/Number/category/name. They do not carry the run.
-_USAGE_KEY_I4X = re.compile(r"i4x://[^/\s]+/[^/\s]+/[^/\s]+/[^/\s]+")
+# Old Mongo-era keys: i4x://Org/Number/category/name[@revision]. They do not carry the run.
+# Parts use the characters opaque-keys allows there (percent only as an escape): the key ends
+# up in the evidence URL of every credential, so nothing a URL cannot hold.
+_I4X_PART = r"(?:[\w.~:-]|%[0-9A-Fa-f]{2})+"
+_USAGE_KEY_I4X = re.compile(rf"i4x://{_I4X_PART}/{_I4X_PART}/{_I4X_PART}/{_I4X_PART}(?:@{_ID})?")
 
 
 def is_slug(value: str) -> bool:
@@ -50,14 +52,6 @@ def is_usage_key(value: str) -> bool:
     if match is not None:
         return (match["prefix"] == "ccx-block-v1") == (match["ccx"] is not None)
     return _USAGE_KEY_I4X.fullmatch(value) is not None
-
-
-def is_http_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
 
 
 def course_of_usage_key(usage_key: str) -> str | None:

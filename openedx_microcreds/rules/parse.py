@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import limits
 from .errors import RuleValidationError
 from .fields import MISSING, FieldReader, Problems, key_path, show
 from .model import (
@@ -52,13 +53,25 @@ def parse_rule(doc: object, *, require_explicit_course: bool = False) -> Rule:
     every clause that reads grades must be able to tell which course they come from:
     through its own "course", or through usage keys that name their course (block-v1:).
 
-    Raises RuleValidationError listing every problem found.
+    Raises RuleValidationError listing every problem found. A document too large or nested
+    too deeply (see limits.py) is refused before anything walks it.
     """
-    if isinstance(doc, str | bytes | bytearray):
+    if isinstance(doc, bytes | bytearray):
+        try:
+            doc = bytes(doc).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RuleValidationError([("$", f"is not UTF-8 text: {exc}")]) from None
+    if isinstance(doc, str):
+        too_big = limits.text_problem(doc)
+        if too_big is not None:
+            raise RuleValidationError([too_big])
         try:
             doc = json.loads(doc)
         except ValueError as exc:
             raise RuleValidationError([("$", f"is not valid JSON: {exc}")]) from exc
+    too_big = limits.value_problem(doc)
+    if too_big is not None:
+        raise RuleValidationError([too_big])
     problems: Problems = []
     root = _Parser(problems, require_explicit_course).clause(doc, "$", ())
     if problems:

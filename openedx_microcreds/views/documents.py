@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_safe
 
 from ..credentials import KeyFormatError
 from ..models import Issuer, StatusList
@@ -23,7 +22,7 @@ log = logging.getLogger(__name__)
 DID_DOCUMENT_MAX_AGE = 300
 
 
-@require_safe
+@http.public_view
 def status_list(request: HttpRequest, list_id: str) -> HttpResponse:
     list_uuid = http.parse_uuid(list_id)
     found = None
@@ -51,7 +50,7 @@ def status_list(request: HttpRequest, list_id: str) -> HttpResponse:
     )
 
 
-@require_safe
+@http.public_view
 def site_issuer_did(request: HttpRequest) -> HttpResponse:
     """``issuer/did.json``: the issuer whose did:web names this site's ``/microcreds/issuer``."""
     try:
@@ -62,9 +61,10 @@ def site_issuer_did(request: HttpRequest) -> HttpResponse:
     return _did_response(request, issuer)
 
 
-@require_safe
-def issuer_did(request: HttpRequest, pk: int) -> HttpResponse:
-    return _did_response(request, Issuer.objects.filter(pk=pk).first())
+@http.public_view
+def issuer_did(request: HttpRequest, issuer_id: str) -> HttpResponse:
+    pk = http.parse_id(issuer_id)
+    return _did_response(request, Issuer.objects.filter(pk=pk).first() if pk else None)
 
 
 def _did_response(request: HttpRequest, issuer: Issuer | None) -> HttpResponse:

@@ -7,8 +7,8 @@ import base64
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Callable, Sequence
+from functools import cache, wraps
 from importlib import resources
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+from django.views.decorators.csrf import csrf_exempt
 
 HTML = "text/html"
 JSON = "application/json"
@@ -34,13 +35,54 @@ _MAX_ID_LENGTH = 64
 _NOT_FOUND_JSON = '{"detail":"Not found."}'
 
 
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A public, read-only view: GET and HEAD; any other method gets 405 with ``Allow``.
+
+    CSRF protection guards state changes made with a visitor's cookies; these views change
+    nothing and read no cookie, so it is switched off here. Otherwise Django's middleware would
+    answer a POST with its 403 "CSRF verification failed" page before the view could say the
+    method is not allowed.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in SAFE_METHODS:
+            response = HttpResponse(
+                "Method not allowed: this URL serves GET and HEAD only.\n",
+                status=405,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Allow"] = ", ".join(SAFE_METHODS)
+            return secure(response)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 def parse_uuid(value: str) -> uuid.UUID | None:
+    """The UUID ``value`` spells in its one canonical form: lower case, with hyphens, as every
+    URL we publish writes it. Other spellings (upper case, no hyphens, braces, a ``urn:uuid:``
+    prefix) are not the same URL: they get the same 404 as an unknown id, so that each resource
+    has exactly one address."""
     if len(value) > _MAX_ID_LENGTH:
         return None
     try:
-        return uuid.UUID(value)
+        parsed = uuid.UUID(value)
     except ValueError:
         return None
+    return parsed if str(parsed) == value else None
+
+
+def parse_id(value: str) -> int | None:
+    """A positive database id in its canonical decimal form ("7", never "07" or "+7")."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    number = int(value)
+    return number if number > 0 and str(number) == value else None
 
 
 def preferred_type(request: HttpRequest, offered: Sequence[str]) -> str:

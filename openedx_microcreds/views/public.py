@@ -13,7 +13,6 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from ..credentials import VerificationReport, verify_credential
 from ..issuing import public_credential_url
@@ -61,7 +60,7 @@ def verify_award(award: Award) -> VerificationReport:
     )
 
 
-@require_safe
+@http.public_view
 def credential(request: HttpRequest, award_id: str) -> HttpResponse:
     award_uuid = http.parse_uuid(award_id)
     award = None
@@ -138,7 +137,7 @@ def _public_definition(definition_id: str) -> CredentialDefinition | None:
     return definition
 
 
-@require_safe
+@http.public_view
 def achievement(request: HttpRequest, definition_id: str) -> HttpResponse:
     definition = _public_definition(definition_id)
     if definition is None:

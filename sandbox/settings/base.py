@@ -10,8 +10,10 @@ Environment:
 * ``MICROCREDS_TEST_DB=mysql``: MariaDB/MySQL at ``MICROCREDS_MYSQL_HOST`` (127.0.0.1),
   ``MICROCREDS_MYSQL_PORT`` (3306), user ``MICROCREDS_MYSQL_USER`` (root), password
   ``MICROCREDS_MYSQL_PASSWORD`` (empty), database ``MICROCREDS_MYSQL_NAME`` (microcreds; the test
-  database is ``test_`` + that). Otherwise SQLite at ``MICROCREDS_SQLITE_PATH``
-  (default ``sandbox/db.sqlite3``).
+  database is ``test_`` + that). Otherwise SQLite at ``MICROCREDS_SQLITE_PATH``, by default
+  the demo's database, ``demo-output/demo.sqlite3`` (``DEMO_OUTPUT`` moves demo-output), so
+  that ``sandbox/manage.py`` commands run after ``make demo`` see what it created.
+* ``MICROCREDS_SANDBOX_DEBUG=0``: DEBUG off (the served demo runs so).
 * ``MICROCREDS_CELERY_BROKER``: a broker URL; tasks then run on a worker instead of eagerly.
 """
 
@@ -22,6 +24,8 @@ from pathlib import Path
 from edx_django_utils.plugins import add_plugins, get_plugin_apps
 
 SANDBOX_DIR = Path(__file__).resolve().parent.parent
+DEMO_OUTPUT_DIR = Path(os.environ.get("DEMO_OUTPUT", SANDBOX_DIR.parent / "demo-output"))
+DEFAULT_SQLITE_PATH = DEMO_OUTPUT_DIR / "demo.sqlite3"
 
 # Development only; never deploy the sandbox.
 SECRET_KEY = os.environ.get("MICROCREDS_SANDBOX_SECRET_KEY", "sandbox-only-insecure-secret-key")
@@ -71,6 +75,9 @@ TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"
 USE_I18N = True
 STATIC_URL = "/static/"
+# The sandbox's login page (sandbox/urls_lms.py), for staff and learners alike.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/admin/"
 STATIC_ROOT = os.environ.get("MICROCREDS_SANDBOX_STATIC_ROOT", str(SANDBOX_DIR / "static"))
 
 
@@ -101,12 +108,9 @@ def _databases():
                 },
             }
         }
-    return {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("MICROCREDS_SQLITE_PATH", str(SANDBOX_DIR / "db.sqlite3")),
-        }
-    }
+    path = Path(os.environ.get("MICROCREDS_SQLITE_PATH", DEFAULT_SQLITE_PATH))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}}
 
 
 DATABASES = _databases()

@@ -238,6 +238,12 @@ def test_set_did_checks_the_did(run, catalogue):
     run("microcreds_issuer", "set-did", "--issuer", str(catalogue.pk), "--did", "did:web:x.org")
     catalogue.refresh_from_db()
     assert catalogue.did == "did:web:x.org"
+    # A DID every credential would carry, whose document no verifier could fetch.
+    for bad in ("did:web:bad host.org", "did:web:x_y.org:issuer"):
+        with pytest.raises(CommandError, match="--did: must "):
+            run("microcreds_issuer", "set-did", "--issuer", str(catalogue.pk), "--did", bad)
+    catalogue.refresh_from_db()
+    assert catalogue.did == "did:web:x.org"
 
 
 def test_set_did_needs_a_base_url(run, catalogue, settings):

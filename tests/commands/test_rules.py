@@ -3,6 +3,7 @@
 import copy
 import io
 import json
+import subprocess
 import sys
 
 import pytest
@@ -159,9 +160,9 @@ def test_invalid_rules_refuse_the_whole_import(run, catalogue, tmp_path):
     lines = message.splitlines()[1:]
     assert len(lines) >= 3
     assert all(line.split(": ")[0] in {"data-analyst", "another"} for line in lines)
-    assert any(line.startswith("data-analyst: $.of[1].min: ") for line in lines)
-    assert any(line.startswith("data-analyst: $.of[3].type: ") for line in lines)
-    assert any(line.startswith("another: $.of: ") for line in lines)
+    assert any(line.startswith("data-analyst: rule: $.of[1].min: ") for line in lines)
+    assert any(line.startswith("data-analyst: rule: $.of[3].type: ") for line in lines)
+    assert any(line.startswith("another: rule: $.of: ") for line in lines)
     assert _snapshot() == before
     assert not CredentialDefinition.objects.filter(slug="another").exists()
 
@@ -173,7 +174,7 @@ def test_pathways_must_name_their_courses(run, catalogue, tmp_path):
             "rule": {"type": "all", "of": [{"type": "course_passed"}]},
         }
     ]
-    with pytest.raises(CommandError, match=r"data-pathway: \$\.of\[0\]"):
+    with pytest.raises(CommandError, match=r"data-pathway: rule: \$\.of\[0\]"):
         run("microcreds_rules", "import", _write(tmp_path, document))
 
 
@@ -199,7 +200,7 @@ def test_field_problems_are_reported_per_definition(run, catalogue, tmp_path):
         "fresh: issuer: is required for a new definition",
         "fresh: course_key: is required for a new definition",
         "fresh: rule: is required for a new definition",
-        "data-pathway: alignments[0].targetUrl: is required",
+        "data-pathway: alignments: $[0].targetUrl: is required in an alignment",
         "definitions[5]: slug: is required",
         "definitions[6]: $: must be an object",
     ):
@@ -231,7 +232,7 @@ def test_a_draft_may_have_an_empty_rule_but_not_an_active_definition(run, catalo
         "rule": {},
     }
     assert "1 created" in run("microcreds_rules", "import", _write(tmp_path, [draft])).stdout
-    with pytest.raises(CommandError, match=r"later: \$\.type: is required"):
+    with pytest.raises(CommandError, match=r"later: rule: \$\.type: is required"):
         run("microcreds_rules", "import", _write(tmp_path, [{**draft, "state": "active"}]))
 
 
@@ -275,3 +276,91 @@ def test_import_from_stdin(run, catalogue, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(document)))
     assert "1 updated" in run("microcreds_rules", "import", "-").stdout
     assert CredentialDefinition.objects.get(slug="data-analyst").name == "From stdin"
+
+
+# --- hostile files ---------------------------------------------------------------------------
+
+
+def _deep_rule_text(levels: int) -> str:
+    return '{"type": "all", "of": [' * levels + '{"type": "course_passed"}' + "]}" * levels
+
+
+def test_a_rule_nested_too_deeply_is_refused_with_its_path(run, catalogue, tmp_path):
+    text = '[{"slug": "data-analyst", "rule": ' + _deep_rule_text(40) + "}]"
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    before = _snapshot()
+    with pytest.raises(CommandError) as raised:
+        run("microcreds_rules", "import", str(path))
+    assert str(raised.value).splitlines()[1:] == [
+        "data-analyst: rule: $"
+        + ".of[0]" * 16
+        + ": is nested too deeply: JSON here may nest at most 32 levels"
+    ]
+    assert _snapshot() == before
+
+
+def test_a_file_nested_thousands_deep_is_refused_before_parsing(run, catalogue, tmp_path):
+    """Python's JSON parser raised RecursionError on these (a traceback, nothing said)."""
+    path = tmp_path / "bomb.json"
+    path.write_text('[{"slug": "data-analyst", "rule": ' + _deep_rule_text(5_000) + "}]")
+    with pytest.raises(CommandError) as raised:
+        run("microcreds_rules", "import", str(path))
+    assert str(raised.value) == (
+        f"{path}: $[0].rule" + ".of[0]" * 99 + ": is nested too deeply: JSON here may nest at "
+        "most 200 levels"
+    )
+    path.write_text("[" * 1_000_000)
+    with pytest.raises(CommandError, match=r"bomb\.json: \$(\[0\])+: is nested too deeply"):
+        run("microcreds_rules", "import", str(path))
+
+
+def test_a_file_too_large_is_refused_before_parsing(tmp_path):
+    from openedx_microcreds.management.utils import read_json_file
+
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([{"slug": "x", "description": "y" * 1000}]))
+    with pytest.raises(CommandError, match=r"big\.json: \$: is too large: at most 500 characters"):
+        read_json_file(str(path), max_size=500)
+
+
+def test_urls_in_imported_definitions_are_checked(run, catalogue, tmp_path):
+    document = [
+        {
+            "slug": "data-analyst",
+            "image_url": 'https://img.example/"badge".png',
+            "alignments": [{"targetName": "Evil", "targetUrl": "javascript:alert(1)"}],
+        }
+    ]
+    before = _snapshot()
+    with pytest.raises(CommandError) as raised:
+        run("microcreds_rules", "import", _write(tmp_path, document))
+    lines = str(raised.value).splitlines()[1:]
+    expected = 'alignments: $[0].targetUrl: must be an http(s) URL, got "javascript:alert(1)"'
+    assert f"data-analyst: {expected}" in lines
+    assert any(
+        line.startswith("data-analyst: image_url: must be an http(s) URL without") for line in lines
+    )
+    assert _snapshot() == before
+
+
+def test_the_command_exits_1_with_one_line_and_no_traceback(tmp_path):
+    """Through manage.py, as an operator runs it: exit status 1 and the message, not a crash."""
+    from tests.plugin.helpers import MANAGE, REPO, manage, sandbox_env
+
+    env = sandbox_env(tmp_path / "db.sqlite3")
+    manage("lms", "migrate", "--no-input", env=env)
+    path = tmp_path / "bomb.json"
+    path.write_text('[{"slug": "x", "rule": ' + _deep_rule_text(50_000) + "}]")
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "lms", "microcreds_rules", "import", str(path)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"CommandError: {path}: $[0].rule.of[0]")
+    assert "is nested too deeply" in result.stderr

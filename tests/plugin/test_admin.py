@@ -1,13 +1,11 @@
 """The admin: secrets never shown, rules validated by the rule engine, records read-only."""
 
 import json
-import sys
-import types
 
 import pytest
 from django.urls import reverse
 
-from openedx_microcreds.admin import CredentialDefinitionForm, validate_rule
+from openedx_microcreds.admin import CredentialDefinitionForm
 from openedx_microcreds.models import Award, CredentialDefinition, Evaluation, SigningKey
 
 from .conftest import COURSE
@@ -71,6 +69,9 @@ class TestSigningKeyAdmin:
         assert signing_key.retired_at is not None
 
 
+RULE = {"type": "course_grade", "min": 0.8}
+
+
 def form_data(issuer, **overrides):
     data = {
         "name": "Python basics",
@@ -84,70 +85,113 @@ def form_data(issuer, **overrides):
         "image_url": "",
         "validity_days": "",
         "alignments": "[]",
-        "rule": json.dumps({"all": []}),
+        "rule": json.dumps(RULE),
     }
     data.update(overrides)
     return data
 
 
-@pytest.fixture
-def fake_rules(monkeypatch):
-    """A stand-in rule engine that records calls and rejects rules containing "bad"."""
-
-    class RuleValidationError(ValueError):
-        pass
-
-    calls = []
-
-    def parse_rule(doc, *, require_explicit_course=False):
-        calls.append((doc, require_explicit_course))
-        if "bad" in json.dumps(doc):
-            raise RuleValidationError("$.all[0].min: must be between 0 and 1\n$.all[1]: unknown")
-        return doc
-
-    module = types.ModuleType("openedx_microcreds.rules")
-    module.parse_rule = parse_rule
-    module.RuleValidationError = RuleValidationError
-    monkeypatch.setitem(sys.modules, "openedx_microcreds.rules", module)
-    return calls
+def nested_rule(levels: int) -> str:
+    """A rule whose clauses nest ``levels`` deep, as JSON text."""
+    return '{"type": "all", "of": [' * levels + '{"type": "course_passed"}' + "]}" * levels
 
 
 class TestCredentialDefinitionForm:
-    def test_rule_goes_through_the_rule_engine(self, issuer, fake_rules):
+    """The form runs the model's checks: the rule engine, URLs, alignments, texts."""
+
+    def test_a_valid_definition_saves(self, issuer):
         form = CredentialDefinitionForm(data=form_data(issuer))
         assert form.is_valid(), form.errors
-        assert fake_rules == [({"all": []}, False)]
+        assert form.save().rule == RULE
 
-    def test_pathway_rules_must_name_their_courses(self, issuer, fake_rules):
-        form = CredentialDefinitionForm(data=form_data(issuer, course_key=""))
+    def test_pathway_rules_must_name_their_courses(self, issuer):
+        form = CredentialDefinitionForm(
+            data=form_data(issuer, course_key="", rule='{"type": "course_passed"}')
+        )
+        assert not form.is_valid()
+        assert form.errors["rule"][0].startswith("$.course: is required: this credential is not")
+        named = json.dumps({"type": "course_passed", "course": COURSE})
+        form = CredentialDefinitionForm(data=form_data(issuer, course_key="", rule=named))
         assert form.is_valid(), form.errors
-        assert fake_rules[-1][1] is True
         assert form.save().course_key is None
 
-    def test_rule_errors_listed_one_per_line(self, issuer, fake_rules):
-        form = CredentialDefinitionForm(data=form_data(issuer, rule='{"bad": 1}'))
+    def test_rule_errors_listed_one_per_line_with_their_paths(self, issuer):
+        rule = {"type": "all", "of": [{"type": "course_grade", "min": 80}, {"type": "nope"}]}
+        form = CredentialDefinitionForm(data=form_data(issuer, rule=json.dumps(rule)))
         assert not form.is_valid()
-        assert form.errors["rule"] == ["$.all[0].min: must be between 0 and 1", "$.all[1]: unknown"]
+        assert form.errors["rule"][0] == (
+            "$.of[0].min: must be a number between 0 and 1 (use 0.8 for 80%), got 80"
+        )
+        assert form.errors["rule"][1].startswith('$.of[1].type: unknown clause type "nope"')
 
-    def test_rule_must_be_an_object(self, issuer, fake_rules):
+    def test_rule_must_be_an_object(self, issuer):
         form = CredentialDefinitionForm(data=form_data(issuer, rule="[1, 2]"))
         assert not form.is_valid()
-        assert "JSON object" in form.errors["rule"][0]
-        assert fake_rules == []
+        assert form.errors["rule"] == [
+            "$: must be a JSON object describing a rule clause, got a list"
+        ]
 
-    def test_alignments_need_target_name_and_url(self, issuer, fake_rules):
-        bad = json.dumps([{"targetName": "Python"}])
-        form = CredentialDefinitionForm(data=form_data(issuer, alignments=bad))
+    def test_an_empty_draft_rule_is_allowed_but_not_an_active_one(self, issuer):
+        assert CredentialDefinitionForm(data=form_data(issuer, rule="")).is_valid()
+        form = CredentialDefinitionForm(data=form_data(issuer, rule="", state="active"))
         assert not form.is_valid()
-        assert "targetUrl" in form.errors["alignments"][0]
+        assert form.errors["rule"][0].startswith("$.type: is required")
 
-    def test_missing_rule_engine_blocks_saving(self, issuer, monkeypatch):
-        monkeypatch.setitem(sys.modules, "openedx_microcreds.rules", None)
-        form = CredentialDefinitionForm(data=form_data(issuer))
+    def test_deeply_nested_rules_get_an_error_with_a_path(self, issuer):
+        form = CredentialDefinitionForm(data=form_data(issuer, rule=nested_rule(40)))
         assert not form.is_valid()
-        assert "rule engine" in form.errors["rule"][0]
+        [message] = form.errors["rule"]
+        # 32 levels of JSON: the 16th clause's list holds the first object too deep.
+        assert message == "$" + ".of[0]" * 16 + ": " + (
+            "is nested too deeply: JSON here may nest at most 32 levels"
+        )
+        form = CredentialDefinitionForm(data=form_data(issuer, rule="[" * 60_000 + "]" * 60_000))
+        assert not form.is_valid()
+        assert form.errors["rule"] == [
+            "$: is too large: at most 100000 characters of JSON, got 120000"
+        ]
 
-    def test_admin_add_and_change_pages(self, admin_client, issuer, fake_rules):
+    def test_alignments_are_checked_with_paths(self, issuer):
+        bad = [
+            {"targetName": "Python", "targetUrl": "https://skills.example.org/python"},
+            {"targetName": "Evil", "targetUrl": "javascript:alert(1)"},
+            {"targetName": "Quote", "targetUrl": 'https://x.example/"><script>'},
+            {"targetName": "Kind", "targetUrl": "https://x.example/k", "targetType": "Skill"},
+            {"targetUrl": "https://x.example/n", "colour": "red"},
+        ]
+        form = CredentialDefinitionForm(data=form_data(issuer, alignments=json.dumps(bad)))
+        assert not form.is_valid()
+        messages = form.errors["alignments"]
+        assert '$[1].targetUrl: must be an http(s) URL, got "javascript:alert(1)"' in messages
+        assert any(m.startswith("$[2].targetUrl: must be an http(s) URL without") for m in messages)
+        assert any(
+            m.startswith("$[3].targetType: must be one of ceasn:Competency") for m in messages
+        )
+        assert any(
+            m.startswith('$[4].colour: unknown key "colour" in an alignment') for m in messages
+        )
+        assert any(m.startswith("$[4].targetName: is required in an alignment") for m in messages)
+        assert len(messages) == 5
+
+    @pytest.mark.parametrize(
+        "url",
+        ['https://img.example/a".png', "https://img.example/<b>.png", "javascript:alert(1)"],
+    )
+    def test_image_url_must_be_a_clean_http_url(self, issuer, url):
+        form = CredentialDefinitionForm(data=form_data(issuer, image_url=url))
+        assert not form.is_valid()
+        [message] = form.errors["image_url"]
+        assert message.startswith("must be an http(s) URL") and json.dumps(url)[:20] in message
+
+    def test_texts_copied_into_credentials_refuse_control_characters(self, issuer):
+        form = CredentialDefinitionForm(
+            data=form_data(issuer, name="Python\x07basics", description="line one\nline two")
+        )
+        assert not form.is_valid()
+        assert list(form.errors) == ["name"]
+        assert form.errors["name"][0].startswith("must be one line of text without control")
+
+    def test_admin_add_and_change_pages(self, admin_client, issuer):
         add_url = reverse("admin:openedx_microcreds_credentialdefinition_add")
         assert admin_client.get(add_url).status_code == 200
         response = admin_client.post(add_url, form_data(issuer))
@@ -157,17 +201,35 @@ class TestCredentialDefinitionForm:
             "admin:openedx_microcreds_credentialdefinition_change", args=[definition.pk]
         )
         page = admin_client.get(change_url).content.decode()
-        assert "&quot;all&quot;: []" in page  # the rule, indented JSON
+        assert "&quot;type&quot;: &quot;course_grade&quot;" in page  # the rule, indented JSON
+
+    def test_admin_answers_hostile_rules_with_a_form_error_not_a_500(self, admin_client, issuer):
+        add_url = reverse("admin:openedx_microcreds_credentialdefinition_add")
+        for rule in (nested_rule(3000), "[" * 50_000 + "]" * 50_000, "[" * 200_000):
+            response = admin_client.post(add_url, form_data(issuer, rule=rule))
+            assert response.status_code == 200
+            body = response.content.decode()
+            assert "errorlist" in body and ("too deeply" in body or "too large" in body)
+        assert not CredentialDefinition.objects.exists()
 
 
-def test_real_rule_engine_rejects_nonsense():
-    """With the real rules package (when present), garbage never validates."""
-    pytest.importorskip("openedx_microcreds.rules")
-    from django.core.exceptions import ValidationError
-
-    with pytest.raises(ValidationError) as excinfo:
-        validate_rule({"this is": "not a rule"})
-    assert all(":" in message for message in excinfo.value.messages)
+class TestIssuerAdmin:
+    def test_urls_and_did_are_checked(self, admin_client, issuer):
+        url = reverse("admin:openedx_microcreds_issuer_change", args=[issuer.pk])
+        data = {
+            "name": issuer.name,
+            "url": "https://academy.example.org/<home>",
+            "email": "",
+            "image_url": "javascript:alert(1)",
+            "description": "",
+            "did": "did:web:bad host",
+        }
+        body = admin_client.post(url, data).content.decode()
+        assert "must be an http(s) URL without spaces" in body
+        assert "must be an http(s) URL, got &quot;javascript:alert(1)&quot;" in body
+        assert "must be a did:web or did:key identifier" in body
+        issuer.refresh_from_db()
+        assert issuer.url == "https://academy.example.org"
 
 
 class TestRecords:

@@ -579,12 +579,30 @@ class TestCompetency:
         ]
 
     @pytest.mark.parametrize(
-        "url", ["ftp://skills.example.org/x", "skills.example.org/x", "https://", "https://a b"]
+        ("url", "message"),
+        [
+            (
+                "ftp://skills.example.org/x",
+                'must be an http(s) URL, got "ftp://skills.example.org/x"',
+            ),
+            ("skills.example.org/x", 'must be an http(s) URL, got "skills.example.org/x"'),
+            ("javascript:alert(1)", 'must be an http(s) URL, got "javascript:alert(1)"'),
+            ("https://", 'must be an http(s) URL with a host name, got "https://"'),
+            (
+                'https://a.example/"><script>',
+                "must be an http(s) URL without spaces, control characters or any of "
+                '<>"{}|\\^`[] (percent-encode them), got "https://a.example/\\"><script>"',
+            ),
+        ],
     )
-    def test_url_must_be_http(self, url):
-        assert problems_of(competency(url=url)) == [
-            ("$.url", f"must be an http:// or https:// URL, got {json.dumps(url)}")
-        ]
+    def test_url_must_be_a_clean_http_url(self, url, message):
+        assert problems_of(competency(url=url)) == [("$.url", message)]
+
+    def test_url_problems_name_their_clause(self):
+        rule = {"type": "all", "of": [{"type": "course_passed"}, competency(url="javascript:x")]}
+        with pytest.raises(RuleValidationError) as caught:
+            parse_rule(rule)
+        assert str(caught.value) == '$.of[1].url: must be an http(s) URL, got "javascript:x"'
 
     def test_optional_texts_must_be_non_empty(self):
         assert problems_of(competency(framework="", code=5)) == [
@@ -655,7 +673,7 @@ class TestError:
             parse_rule(competency(url="x", name="", blocks=[]))
         assert caught.value.as_dict() == {
             "$.name": ['must be non-empty text, got ""'],
-            "$.url": ['must be an http:// or https:// URL, got "x"'],
+            "$.url": ['must be an http(s) URL, got "x"'],
             "$.blocks": [
                 'must be a non-empty list of {"block": usage key, "weight": number} objects, '
                 "got a list"

@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 
 from ...credentials import KeyFormatError
 from ...credentials.keys import did_web_document_url
+from ...field_checks import did_problem
 from ...models import Award, Issuer, SigningKey
 from ...settings import issuer_base_url
 from ...signing import did_for_base_url
@@ -35,6 +36,9 @@ def checked_did(did: str) -> str:
         ) from None
     if did == "did:web:" or not did[len("did:web:") :].split(":")[0]:
         raise CommandError(f"--did: {did!r} names no host")
+    problem = did_problem(did)  # what the Issuer model accepts (field_checks)
+    if problem is not None:
+        raise CommandError(f"--did: {problem}")
     return did
 
 

@@ -1,0 +1,207 @@
+"""The newcomer's path: `make demo`, then log in to the admin, look around, run a command.
+
+Runs sandbox/demo.py (NO_SERVE=1) into a temporary demo-output, starts the server exactly as the
+demo does (sandbox.demo.serve_command: DEBUG off, static files served), and drives it with a
+real browser: headless Chromium (Debian's ``chromium`` package) through Playwright. Screenshots
+go to $MICROCREDS_SCREENSHOTS when set (to look at them), else to the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sandbox import demo
+
+from .helpers import MANAGE, REPO, sandbox_env
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """sandbox/demo.py run to the end (without serving) into a fresh demo-output."""
+    output = tmp_path_factory.mktemp("demo-output")
+    env = {**sandbox_env(), "DEMO_OUTPUT": str(output), "NO_SERVE": "1"}
+    result = subprocess.run(
+        [sys.executable, str(REPO / "sandbox" / "demo.py")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads((output / "summary.json").read_text())
+    return output, result.stdout, summary
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, dict, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.fixture(scope="module")
+def server(demo_run):
+    """The demo's server on a free port, over the demo's database (the shared default)."""
+    output, _stdout, _summary = demo_run
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    # No MICROCREDS_SQLITE_PATH: the server must find the demo's database by default.
+    env = demo.serve_environment({**sandbox_env(), "DEMO_OUTPUT": str(output)})
+    log = output / "server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            demo.serve_command(f"127.0.0.1:{port}"),
+            cwd=REPO,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"the server exited:\n{log.read_text()}"
+            try:
+                if _get(f"{base}/login/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"the server did not answer:\n{log.read_text()}"
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_the_demo_prints_and_records_the_logins(demo_run):
+    _output, stdout, summary = demo_run
+    assert "== Log in at http://127.0.0.1:8000/login/ as staff / demo for the admin" in stdout
+    assert summary["logins"]["staff"] == {"username": "staff", "password": "demo"}
+    assert summary["logins"]["admin_url"] == "http://127.0.0.1:8000/admin/"
+    # What the demo wrote before stays as it was.
+    for key in ("base_url", "issuer_did", "status_list_url", "awards", "evaluations"):
+        assert key in summary
+
+
+def test_manage_py_sees_the_demo_database_by_default(demo_run):
+    output, _stdout, _summary = demo_run
+    env = {**sandbox_env(), "DEMO_OUTPUT": str(output)}  # no MICROCREDS_SQLITE_PATH
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "lms", "microcreds_keys", "list"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "key-1" in result.stdout and "Example University" in result.stdout
+
+
+def test_static_files_served_and_error_pages_plain(server):
+    status, headers, _css = _get(f"{server}/static/admin/css/base.css")
+    assert status == 200 and headers["Content-Type"].startswith("text/css")
+    status, _headers, body = _get(f"{server}/no/such/page")
+    assert status == 404
+    assert "Not Found" in body
+    for debug_text in ("Traceback", "DEBUG = True", "URLconf", "Django tried these URL patterns"):
+        assert debug_text not in body
+
+
+def _shots_dir(tmp_path: Path) -> Path:
+    directory = Path(os.environ.get("MICROCREDS_SCREENSHOTS") or tmp_path / "screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _local(url: str, server: str) -> str:
+    return url.replace(demo.BASE_URL, server)
+
+
+def test_in_a_browser(server, demo_run, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
+    _output, _stdout, summary = demo_run
+    shots = _shots_dir(tmp_path)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+            page.goto(f"{server}/no/such/page")
+            page.screenshot(path=shots / "404.png", full_page=True)
+            assert page.title() == "Not Found"
+            assert "Django tried these URL patterns" not in page.content()
+
+            page.goto(f"{server}/login/?next=/admin/")
+            page.screenshot(path=shots / "login.png", full_page=True)
+            page.fill("#id_username", summary["logins"]["staff"]["username"])
+            page.fill("#id_password", summary["logins"]["staff"]["password"])
+            page.click("input[type=submit]")
+            page.wait_for_url(f"{server}/admin/")
+            assert "Site administration" in page.inner_text("body")
+            # The admin's stylesheet arrived: its header is coloured, not the browser default.
+            header = page.evaluate("getComputedStyle(document.querySelector('#header')).background")
+            assert "rgba(0, 0, 0, 0)" not in header, header
+            page.screenshot(path=shots / "admin.png", full_page=True)
+
+            page.goto(f"{server}/admin/openedx_microcreds/credentialdefinition/")
+            page.click("text=Data Analyst")
+            page.fill("#id_image_url", 'https://img.example/"badge".png')
+            page.fill(
+                "#id_alignments",
+                '[{"targetName": "Evil", "targetUrl": "javascript:alert(1)"}]',
+            )
+            page.click("input[name=_save]")
+            errors = page.inner_text("#content")
+            assert "must be an http(s) URL without spaces" in errors
+            assert '$[0].targetUrl: must be an http(s) URL, got "javascript:alert(1)"' in errors
+            page.screenshot(path=shots / "admin-definition-errors.png", full_page=True)
+
+            award = next(a for a in summary["awards"] if a["credential"] == "data-analyst")
+            page.goto(_local(award["public_url"], server))
+            assert "Verified" in page.inner_text(".mc-verdict")  # status list and DID served
+            criteria = page.inner_html(".mc-criteria")
+            assert "<li>" in criteria and "<strong>" in criteria
+            page.screenshot(path=shots / "credential.png", full_page=True)
+
+            _status, _headers, body = _get(_local(award["public_url"], server) + "?format=json")
+            document = json.loads(body)
+            achievement_url = document["credentialSubject"]["achievement"]["id"]
+            page.goto(_local(achievement_url, server))
+            assert "Data Analyst" in page.inner_text("h1")
+            page.screenshot(path=shots / "achievement.png", full_page=True)
+        finally:
+            browser.close()
+    for name in ("404", "login", "admin", "admin-definition-errors", "credential", "achievement"):
+        assert (shots / f"{name}.png").stat().st_size > 5_000, name
