@@ -6,7 +6,7 @@ NODE_DIR := tests/interop
 # A skipped test fails these runs unless tests/allowed_skips.txt lists it, with a reason.
 PYTEST := $(PY) -m pytest -p tests.skip_policy --allowed-skips tests/allowed_skips.txt
 
-.PHONY: venv demo test test-integration bench lint format node services clean
+.PHONY: venv demo test test-integration bench lint format node services browser clean
 
 venv: $(VENV)/.installed
 
@@ -25,13 +25,16 @@ $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/packag
 services:
 	bash scripts/services.sh
 
+browser:
+	bash scripts/browser.sh
+
 demo: venv
 	$(PY) sandbox/demo.py
 
-test: venv
+test: venv browser
 	$(PYTEST) -q tests --ignore=tests/integration --ignore=tests/interop
 
-test-integration: venv node services
+test-integration: venv node services browser
 	MICROCREDS_TEST_DB=mysql $(PYTEST) -q --durations=10 tests tests/integration tests/interop
 
 bench: venv node
