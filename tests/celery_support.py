@@ -7,6 +7,15 @@ from contextlib import contextmanager
 from typing import Any
 
 
+# With a broker that refuses connections: fail the publish at once instead of retrying.
+REFUSE_AT_ONCE = {
+    "task_publish_retry": False,
+    "broker_connection_max_retries": 0,
+    "broker_connection_timeout": 1,
+    "broker_transport_options": {"max_retries": 0, "interval_start": 0, "interval_step": 0},
+}
+
+
 @contextmanager
 def publishing_to(broker_url: str, **conf: Any) -> Iterator[Any]:
     """Make this process's Celery app send tasks to ``broker_url`` instead of running them.

@@ -13,12 +13,12 @@ from django.utils import timezone
 from openedx_microcreds import pending, tasks
 from openedx_microcreds.models import Award, Evaluation, PendingEvaluation
 from sandbox import scenario
-from tests.celery_support import publishing_to
+from tests.celery_support import REFUSE_AT_ONCE, publishing_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Nothing listens here: connecting to it is refused at once.
-REFUSING_BROKER = "redis://127.0.0.1:1/0"
+REFUSING_BROKER = "amqp://guest:guest@127.0.0.1:1//"
 
 
 def passing(learner):
@@ -54,7 +54,7 @@ def test_a_broker_that_refuses_the_wake_up_fails_nothing_and_loses_nothing(
 ):
     passing(learner)
     settings.DEBUG = True  # openedx-events then sends without send_robust: errors would escape
-    with publishing_to(REFUSING_BROKER, task_publish_retry=False), transaction.atomic():
+    with publishing_to(REFUSING_BROKER, **REFUSE_AT_ONCE), transaction.atomic():
         scenario.send_passing_status(learner, scenario.DATA_COURSE)
         # The LMS's transaction committed and the request went on; the wake-up was refused.
     [row] = rows(user_id=learner.id)
@@ -71,7 +71,7 @@ def test_a_broker_that_refuses_the_wake_up_fails_nothing_and_loses_nothing(
 def test_the_stacking_follow_up_is_recorded_with_the_award(catalogue, learner):
     passing(learner)
     scenario.grade_visualizer(learner, exam=0.9, percent=0.9)
-    with publishing_to(REFUSING_BROKER, task_publish_retry=False):
+    with publishing_to(REFUSING_BROKER, **REFUSE_AT_ONCE):
         # Awarding runs here, but no wake-up reaches a worker: what is recorded is all there is.
         key = pending.request(
             scenario_trigger(learner, scenario.DATA_COURSE), pending.Kind.EVALUATE
@@ -170,7 +170,7 @@ def _call(call_command, *args) -> str:
 
 def test_the_sweep_requeues_only_what_is_overdue(catalogue, learner, settings):
     settings.MICROCREDS_PENDING_STALE_SECONDS = 300
-    with publishing_to(REFUSING_BROKER, task_publish_retry=False):
+    with publishing_to(REFUSING_BROKER, **REFUSE_AT_ONCE):
         key = pending.request(scenario_trigger(learner, scenario.DATA_COURSE))
     assert pending.overdue() == []  # due now: its wake-up may still be on its way
     later = timezone.now() + timedelta(seconds=301)
