@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-
 # With a broker that refuses connections: fail the publish at once instead of retrying.
 REFUSE_AT_ONCE = {
     "task_publish_retry": False,
