@@ -97,6 +97,11 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
 .. setting_description: Dotted paths of the delivery channels (e-mail, wallet pushes) that get
    a message about each award event, through the outbox.
 
+.. setting_name: MICROCREDS_WALLET_PROTOCOLS
+.. setting_default: []
+.. setting_description: Dotted paths of the wallet protocols (``wallets.WalletProtocol``) a
+   learner can claim a credential with, in the order their pages offer them.
+
 .. setting_name: MICROCREDS_OUTBOX_RETRY_BASE_SECONDS
 .. setting_default: 30
 .. setting_description: First retry delay of a message that failed to send; each next one is
@@ -148,6 +153,7 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_CERTIFICATE_TRIGGER_STATUSES": ["downloadable", "generating"],
     "MICROCREDS_CERTIFICATE_REVOKING_STATUSES": ["unavailable", "notpassing"],
     "MICROCREDS_DELIVERY_CHANNELS": [],
+    "MICROCREDS_WALLET_PROTOCOLS": [],
     "MICROCREDS_OUTBOX_RETRY_BASE_SECONDS": 30,
     "MICROCREDS_OUTBOX_RETRY_MAX_SECONDS": 6 * 3600,
     "MICROCREDS_OUTBOX_RETRY_HORIZON_SECONDS": 3 * 24 * 3600,
