@@ -106,6 +106,7 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 id="openedx_microcreds.E001",
             )
         )
+    messages.extend(_base_url_problems())
     keys = get_setting("MICROCREDS_SECRET_KEYS")
     if not keys:
         if not get_setting("MICROCREDS_ALLOW_SECRET_KEY_FALLBACK"):
@@ -124,3 +125,34 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         except ImproperlyConfigured as exc:
             messages.append(checks.Error(str(exc), id="openedx_microcreds.E003"))
     return messages
+
+
+def _base_url_problems() -> list[checks.CheckMessage]:
+    """Every credential, achievement, status list and DID URL starts with the issuer base URL,
+    so one that verifiers would refuse spoils every credential issued: say so at start-up."""
+    from django.conf import settings
+
+    from .rules.urls import url_problem
+    from .settings import get_setting
+
+    configured = get_setting("MICROCREDS_ISSUER_BASE_URL")
+    name = "MICROCREDS_ISSUER_BASE_URL" if configured else "LMS_ROOT_URL"
+    value = configured or getattr(settings, "LMS_ROOT_URL", "")
+    if not value:
+        return [
+            checks.Warning(
+                "Neither MICROCREDS_ISSUER_BASE_URL nor LMS_ROOT_URL is set: credentials "
+                "cannot be issued.",
+                id="openedx_microcreds.W004",
+            )
+        ]
+    problem = url_problem(str(value).rstrip("/"))
+    if problem is None:
+        return []
+    return [
+        checks.Error(
+            f"{name} ({value!r}) starts every credential's URLs, and {problem}.",
+            hint="Use the public https URL of the LMS, e.g. https://lms.example.com",
+            id="openedx_microcreds.E005",
+        )
+    ]

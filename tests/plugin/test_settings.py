@@ -107,3 +107,18 @@ def test_issuer_base_url():
         assert issuer_base_url() == "https://badges.example.org"
     with override_settings(MICROCREDS_ISSUER_BASE_URL="", LMS_ROOT_URL="https://lms.example.org"):
         assert issuer_base_url() == "https://lms.example.org"
+
+
+def test_a_base_url_verifiers_would_refuse_is_an_error_at_start_up(settings):
+    from openedx_microcreds.apps import check_settings
+
+    settings.MICROCREDS_ISSUER_BASE_URL = "https://lms.example.edu"
+    assert not [m for m in check_settings() if m.id == "openedx_microcreds.E005"]
+    for bad in ("lms.example.edu", "https://lms example.edu", "javascript:alert(1)"):
+        settings.MICROCREDS_ISSUER_BASE_URL = bad
+        [error] = [m for m in check_settings() if m.id == "openedx_microcreds.E005"]
+        assert "MICROCREDS_ISSUER_BASE_URL" in error.msg and repr(bad) in error.msg
+    settings.MICROCREDS_ISSUER_BASE_URL = ""
+    settings.LMS_ROOT_URL = "ftp://lms.example.edu"
+    [error] = [m for m in check_settings() if m.id == "openedx_microcreds.E005"]
+    assert error.msg.startswith("LMS_ROOT_URL")

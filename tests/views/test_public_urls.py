@@ -30,7 +30,7 @@ def strict_client():
     return Client(enforce_csrf_checks=True)
 
 
-@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_other_methods_get_405_with_allow(strict_client, urls, method):
     for name, url in urls.items():
         response = getattr(strict_client, method)(url, data="x", content_type="text/plain")
@@ -38,6 +38,21 @@ def test_other_methods_get_405_with_allow(strict_client, urls, method):
         assert response["Allow"] == "GET, HEAD", name
         assert "CSRF" not in response.content.decode()
         assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_browsers_on_other_origins_may_ask_first(strict_client, urls):
+    """A verifier in a web page sends a CORS preflight before a GET with If-None-Match."""
+    for name, url in urls.items():
+        response = strict_client.options(
+            url,
+            HTTP_ORIGIN="https://verifier.example.org",
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+        )
+        assert response.status_code == 204, name
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert "GET" in response["Access-Control-Allow-Methods"]
+        assert "If-None-Match" in response["Access-Control-Allow-Headers"]
 
 
 def test_get_and_head_are_served(strict_client, urls):
