@@ -15,24 +15,21 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import retrying
 from .models import Evaluation, PendingEvaluation
+from .retrying import Attempt, new_token
 from .settings import get_setting
 from .triggers import Trigger
 
 log = logging.getLogger(__name__)
 State = PendingEvaluation.State
 Kind = PendingEvaluation.Kind
-
-# A token is random rather than a counter so that one upsert statement can set it on every
-# database (an "increment on conflict" is not expressible portably).
-_TOKEN_BITS = 62
 
 
 @dataclass(frozen=True)
@@ -134,17 +131,7 @@ def _upsert_sql() -> str | None:
 _upsert_statements: dict[str, str] = {}
 
 
-def new_token() -> int:
-    return random.getrandbits(_TOKEN_BITS)
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What :func:`run` did: ``outcome`` is one of the constants below."""
-
-    outcome: str
-    detail: str = ""
-    retry_in: float | None = None
+RunResult = Attempt
 
 
 NOTHING_TO_DO = "nothing to do"
@@ -247,10 +234,12 @@ def _defer(row: PendingEvaluation, token: int, error: str, failed_ids: list[int]
 
 def backoff_seconds(attempts: int) -> float:
     """Exponential backoff with jitter: base * 4**(attempts-1), capped, +-20 %."""
-    base = float(get_setting("MICROCREDS_PENDING_RETRY_BASE_SECONDS"))
-    cap = float(get_setting("MICROCREDS_PENDING_RETRY_MAX_SECONDS"))
-    delay = min(cap, base * 4 ** max(0, attempts - 1))
-    return delay * random.uniform(0.8, 1.2)
+    return retrying.backoff_seconds(
+        attempts,
+        base=float(get_setting("MICROCREDS_PENDING_RETRY_BASE_SECONDS")),
+        cap=float(get_setting("MICROCREDS_PENDING_RETRY_MAX_SECONDS")),
+        factor=4,
+    )
 
 
 def overdue(now: datetime | None = None, *, limit: int = 500) -> list[PendingKey]:

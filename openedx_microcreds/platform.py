@@ -104,18 +104,26 @@ def parse_course_key(course_key: Any) -> CourseKey:
 class PlatformAdapter(abc.ABC):
     """What the plugin asks of the platform. Implementations must be stateless and thread-safe."""
 
-    @abc.abstractmethod
+    # Users are rows of Django's user model (with edx-platform's UserProfile for the full name
+    # where the model has one) in the LMS and in the sandbox alike.
+
     def get_user(self, user_id: int) -> PlatformUser | None:
         """The user with this id, or None."""
+        user = users_with_profile().filter(pk=user_id).first()
+        return platform_user(user) if user else None
 
     def get_users(self, user_ids: Iterable[int]) -> dict[int, PlatformUser]:
         """The users with these ids that exist, by id: one query for a batch of learners."""
         ids = list(user_ids)
         return {user.pk: platform_user(user) for user in users_with_profile().filter(pk__in=ids)}
 
-    @abc.abstractmethod
     def get_user_by_username(self, username: str) -> PlatformUser | None:
         """The user with this username, or None."""
+        from django.contrib.auth import get_user_model
+
+        field = get_user_model().USERNAME_FIELD
+        user = users_with_profile().filter(**{field: username}).first()
+        return platform_user(user) if user else None
 
     @abc.abstractmethod
     def read_grades(
@@ -213,17 +221,6 @@ def users_with_profile() -> Any:
 
 class EdxPlatform(PlatformAdapter):
     """The adapter used inside the LMS and Studio. Imports edx-platform lazily, per call."""
-
-    def get_user(self, user_id: int) -> PlatformUser | None:
-        user = users_with_profile().filter(pk=user_id).first()
-        return platform_user(user) if user else None
-
-    def get_user_by_username(self, username: str) -> PlatformUser | None:
-        from django.contrib.auth import get_user_model
-
-        field = get_user_model().USERNAME_FIELD
-        user = users_with_profile().filter(**{field: username}).first()
-        return platform_user(user) if user else None
 
     def read_grades(
         self, user_id: int, course_key: Any, *, block_keys: Iterable[str] = ()

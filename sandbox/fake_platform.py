@@ -44,7 +44,6 @@ from openedx_microcreds.platform import (
     parse_course_key,
     platform_user,
     usage_key_in_course,
-    users_with_profile,
 )
 
 
@@ -246,17 +245,6 @@ class FakePlatform(PlatformAdapter):
                 cls._failures.append(exc or PlatformError("simulated grade read failure"))
 
     # --- the adapter ---------------------------------------------------------------------
-
-    def get_user(self, user_id: int) -> PlatformUser | None:
-        user = users_with_profile().filter(pk=user_id).first()
-        return platform_user(user) if user else None
-
-    def get_user_by_username(self, username: str) -> PlatformUser | None:
-        from django.contrib.auth import get_user_model
-
-        field = get_user_model().USERNAME_FIELD
-        user = users_with_profile().filter(**{field: username}).first()
-        return platform_user(user) if user else None
 
     def read_grades(
         self, user_id: int, course_key: Any, *, block_keys: Iterable[str] = ()

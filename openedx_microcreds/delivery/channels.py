@@ -10,7 +10,6 @@ the host refused the credential); anything else counts as retryable.
 from __future__ import annotations
 
 import abc
-import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,22 +49,10 @@ class Channel(abc.ABC):
 
 def channels() -> list[Channel]:
     """The channels named by MICROCREDS_DELIVERY_CHANNELS, in order."""
+    from ..registry import instances
     from ..settings import get_setting
 
-    return list(_load(tuple(get_setting("MICROCREDS_DELIVERY_CHANNELS"))))
-
-
-@functools.lru_cache(maxsize=8)
-def _load(paths: tuple[str, ...]) -> tuple[Channel, ...]:
-    from django.utils.module_loading import import_string
-
-    loaded = []
-    for path in paths:
-        channel = import_string(path)()
-        if not isinstance(channel, Channel):
-            raise TypeError(f"{path} is not a delivery Channel")
-        loaded.append(channel)
-    return tuple(loaded)
+    return list(instances(get_setting("MICROCREDS_DELIVERY_CHANNELS"), Channel))
 
 
 def channel_for(channel: str) -> Channel | None:

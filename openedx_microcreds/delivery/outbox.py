@@ -13,15 +13,15 @@ Plain service code: the task layer (``tasks.py``) wakes workers.
 from __future__ import annotations
 
 import logging
-import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .. import retrying
 from ..models import Award, OutboxMessage
+from ..retrying import Attempt, new_token
 from ..settings import get_setting
 from .channels import PermanentDeliveryError, channel_for, channels
 
@@ -57,11 +57,7 @@ def record(award: Award, event: str) -> list[int]:
     return ids
 
 
-@dataclass(frozen=True)
-class Delivered:
-    outcome: str
-    detail: str = ""
-    retry_in: float | None = None
+Delivered = Attempt
 
 
 NOTHING_TO_DO = "nothing to do"
@@ -73,7 +69,7 @@ FAILED = "failed"
 def deliver(message_id: int, now: datetime | None = None) -> Delivered:
     """Claim the message and send it through its channel; record what happened."""
     now = now or timezone.now()
-    token = random.getrandbits(62)
+    token = new_token()
     claimed = OutboxMessage.objects.filter(
         pk=message_id, state=State.PENDING, due_at__lte=now
     ).update(state=State.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
@@ -135,9 +131,12 @@ def _give_up(message: OutboxMessage, token: int, error: str) -> Delivered:
 def backoff_seconds(attempts: int) -> float:
     """base * 2**(attempts-1), capped, with +-20 % jitter so that a host coming back up is not
     hit by every retry at once."""
-    base = float(get_setting("MICROCREDS_OUTBOX_RETRY_BASE_SECONDS"))
-    cap = float(get_setting("MICROCREDS_OUTBOX_RETRY_MAX_SECONDS"))
-    return min(cap, base * 2 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)
+    return retrying.backoff_seconds(
+        attempts,
+        base=float(get_setting("MICROCREDS_OUTBOX_RETRY_BASE_SECONDS")),
+        cap=float(get_setting("MICROCREDS_OUTBOX_RETRY_MAX_SECONDS")),
+        factor=2,
+    )
 
 
 def overdue(now: datetime | None = None, *, limit: int = 500) -> list[int]:

@@ -11,7 +11,6 @@ Protocols in use are listed in ``MICROCREDS_WALLET_PROTOCOLS`` (dotted paths).
 from __future__ import annotations
 
 import abc
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -59,22 +58,10 @@ class WalletProtocol(abc.ABC):
 
 def protocols() -> list[WalletProtocol]:
     """The protocols named by MICROCREDS_WALLET_PROTOCOLS, in order."""
+    from ..registry import instances
     from ..settings import get_setting
 
-    return list(_load(tuple(get_setting("MICROCREDS_WALLET_PROTOCOLS"))))
-
-
-@functools.lru_cache(maxsize=8)
-def _load(paths: tuple[str, ...]) -> tuple[WalletProtocol, ...]:
-    from django.utils.module_loading import import_string
-
-    loaded = []
-    for path in paths:
-        protocol = import_string(path)()
-        if not isinstance(protocol, WalletProtocol):
-            raise TypeError(f"{path} is not a WalletProtocol")
-        loaded.append(protocol)
-    return tuple(loaded)
+    return list(instances(get_setting("MICROCREDS_WALLET_PROTOCOLS"), WalletProtocol))
 
 
 def deliveries(award: Award) -> list[WalletDelivery]:

@@ -174,6 +174,28 @@ class Procs:
             pytest.fail(f"{message}\n{self.report()}")
 
 
+def celery_worker_args(queue: str, hostname: str, *, concurrency: int = 2) -> list[str]:
+    """``celery worker`` for the sandbox's app: prefork, consuming only ``queue``."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "sandbox.celery",
+        "worker",
+        "--pool=prefork",
+        f"--concurrency={concurrency}",
+        "--queues",
+        queue,
+        "--hostname",
+        f"{hostname}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+    ]
+
+
 def verify_award(award) -> Any:
     """Verify an award's credential with its status list as the issuer serves it: the list's
     bits as stored, in a status list credential signed with the award's key."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sys
 import uuid
 from collections import Counter
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ from openedx_microcreds.triggers import Trigger
 from sandbox import scenario
 from tests.celery_support import publishing_to
 
-from .support import dump, verify_award
+from .support import celery_worker_args, dump, verify_award
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,24 +108,7 @@ def test_worker_awards_one_credential_after_a_flood_of_duplicate_events(
     other = world.add_passing_learner("hopper")
     worker = procs.start(
         "celery-worker",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sandbox.celery",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=2",
-            "--queues",
-            queue,
-            "--hostname",
-            f"it-{run_id}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-        ],
+        celery_worker_args(queue, f"it-{run_id}"),
         world.env(
             MICROCREDS_CELERY_BROKER=broker_url,
             MICROCREDS_IT_QUEUE=queue,

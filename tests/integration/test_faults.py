@@ -27,6 +27,8 @@ from openedx_microcreds.models import Award, PendingEvaluation
 from sandbox import scenario
 from tests.celery_support import publishing_to
 
+from .support import celery_worker_args
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LEARNERS = 60  # of which two in three meet the rule
@@ -87,24 +89,7 @@ def _delete_queue(broker_url: str, queue: str) -> None:
 def start_worker(procs, world, run_id, env: dict, name: str = "worker", concurrency: int = 2):
     worker = procs.start(
         name,
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sandbox.celery",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={concurrency}",
-            "--queues",
-            env["MICROCREDS_IT_QUEUE"],
-            "--hostname",
-            f"{name}-{run_id}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-        ],
+        celery_worker_args(env["MICROCREDS_IT_QUEUE"], f"{name}-{run_id}", concurrency=concurrency),
         world.env(**env),
     )
     procs.wait_for(f"{name} to be ready", lambda: " ready." in worker.log(), must_run=[worker])
