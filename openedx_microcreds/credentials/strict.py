@@ -65,78 +65,13 @@ def find_problems(
     yield from _issuer_binding_problems(document, verification_method)
     if check_validity_order:
         yield from _validity_order_problems(document)
-    if any(path == "$['@context']" for path, _ in structural):
-        # Without usable contexts JSON-LD expansion has nothing to say.
-        yield from _date_problems(document)
-        yield from values.value_problems(document, cryptosuite)
-        return
-    shape = (id(loader), cryptosuite, _shape(document))
-    if shape in _clean_shapes:
-        return
-    problems = [
-        *_date_problems(document),
-        *values.value_problems(document, cryptosuite),
-        *_jsonld_problems(document, loader),
-    ]
-    if problems:
-        yield from problems
-    else:
-        _remember_clean(shape)
-
-
-# Shapes of documents that raised no problem. Whether a term is dropped, a type is undefined, an
-# id is relative or no URL, a dateTime is malformed, a string holds a control character or a
-# number canonicalizes differently depends only on the keys, the contexts and types, and the
-# class of each value, which is what a shape holds (with the cryptosuite and loader). Only clean
-# verdicts are kept, so every reported problem comes from a full check.
-_clean_shapes: set[tuple] = set()
-_MAX_SHAPES = 4096
-
-
-def _remember_clean(shape: tuple) -> None:
-    if len(_clean_shapes) >= _MAX_SHAPES:
-        _clean_shapes.clear()
-    _clean_shapes.add(shape)
-
-
-def _shape(node: Any) -> Any:
-    if isinstance(node, dict):
-        return tuple(
-            (key, _literal(value) if key in _RAW_KEYS or key.startswith("@") else _shape(value))
-            for key, value in node.items()
-        )
-    if isinstance(node, list):
-        return ("[", *(_shape(item) for item in node))
-    if isinstance(node, str):
-        if node.startswith("_:"):
-            return "b"
-        if values.has_control_character(node):
-            return "c"
-        if _ABSOLUTE_IRI.match(node):
-            if not values.is_clean_iri(node):
-                return "x"
-            return "u" if values.is_url(node) else "i"
-        return "d" if _is_datetime(node) else "s"
-    return values.number_class(node)
-
-
-_RAW_KEYS = {"type"}
-
-
-def _literal(value: Any) -> Any:
-    if isinstance(value, dict):
-        return ("{", *((key, _literal(item)) for key, item in value.items()))
-    if isinstance(value, list):
-        return ("[", *(_literal(item) for item in value))
-    return value
-
-
-def _is_datetime(text: str) -> bool:
-    try:
-        parse_datetime(text, "")
-    except DateTimeFormatError:
-        return False
-    return True
+    yield from _date_problems(document)
+    yield from values.value_problems(document, cryptosuite)
+    # Every verdict comes from a full check of this document: nothing is remembered between
+    # calls, so the answer never depends on what was checked before (issue 7 point 1).
+    if not any(path == "$['@context']" for path, _ in structural):
+        # (Without usable contexts JSON-LD expansion has nothing to say.)
+        yield from _jsonld_problems(document, loader)
 
 
 def _structure_problems(document: dict) -> Iterator[Problem]:

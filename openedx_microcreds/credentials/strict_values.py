@@ -37,17 +37,6 @@ def has_control_character(value: str) -> bool:
     return bool(_CONTROL.search(value))
 
 
-def number_class(value: Any) -> str:
-    """A value's class for strict mode's shape cache: which number checks it passes."""
-    if isinstance(value, bool) or value is None:
-        return type(value).__name__
-    if isinstance(value, int):
-        return "int" if abs(value) <= MAX_SAFE_INTEGER else "int!"
-    if isinstance(value, float):
-        return "float" if _float_problem(value) is None else "float!"
-    return type(value).__name__
-
-
 def is_clean_iri(value: str) -> bool:
     return not _IRI_UNSAFE.search(value)
 
