@@ -1,7 +1,7 @@
-"""Canonical forms: RDFC-1.0 N-Quads (through pyld) and RFC 8785 JSON (JCS).
+"""Canonical forms: RDFC-1.0 N-Quads and RFC 8785 JSON (JCS).
 
-RDFC-1.0 is always computed in full on the document; what we save is repeated JSON-LD context
-processing, which pyld keeps between calls for contexts our loader marks static.
+RDFC-1.0 is always computed in full on the document, by the fast path of ``linked_data`` where it
+applies and by pyld otherwise (both give the same N-Quads).
 """
 
 from __future__ import annotations
@@ -10,33 +10,21 @@ import json
 import math
 from typing import Any
 
-from pyld import jsonld
-
+from . import linked_data
 from .errors import CredentialError
-from .jsonld_processor import CachingJsonLdProcessor
 from .loader import DocumentLoader, default_loader
 
 
-def rdfc(document: dict, loader: DocumentLoader = default_loader) -> str:
-    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
-    try:
-        return CachingJsonLdProcessor().normalize(
-            document,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "documentLoader": loader,
-            },
-        )
-    except jsonld.JsonLdError as exc:
-        raise CredentialError(f"JSON-LD processing failed: {_root_cause(exc)}") from exc
+def rdfc(
+    document: dict,
+    loader: DocumentLoader = default_loader,
+    expansion: linked_data.Expansion | None = None,
+) -> str:
+    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
 
-
-def _root_cause(exc: BaseException) -> str:
-    while exc.__cause__ is not None:
-        exc = exc.__cause__
-    details = getattr(exc, "details", None)
-    return f"{exc}" + (f" ({details})" if details else "")
+    ``expansion``: ``linked_data.expand(document, loader)``, when the caller has it already.
+    """
+    return linked_data.canonical_nquads(document, loader, expansion)
 
 
 def jcs(value: Any) -> bytes:
