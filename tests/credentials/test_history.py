@@ -3,6 +3,11 @@
 Strict mode used to remember "clean" verdicts by document shape; a value's meaning depends on
 the context (an ``@vocab``- or ``@id``-typed term), so a document checked after a clean one of the
 same shape was signed and verified although safe-mode verifiers reject it.
+
+The property: for random documents and single-value changes of them (tests/credentials/
+strategies.py, weighted toward terms typed ``@id`` or ``@vocab``), what sign and verify_credential
+say in this process, after everything checked before, equals what they say in a process that has
+checked nothing (tests/credentials/cold_verdicts.py).
 """
 
 import json
@@ -12,10 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from openedx_microcreds.credentials import StrictModeError, sign, verify_credential
 
+from .cold_verdicts import verdict
 from .sample import endorsed_credential, sample_key
+from .strategies import single_value_changes
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[2]
@@ -73,3 +81,53 @@ def test_made_up_proof_purpose_is_refused_after_a_good_one(rounds):
         "sign": [PURPOSE_PATH],
         "verified": False,
     }
+
+
+PAIRS = 120
+
+
+def draw_pairs() -> list[tuple[dict, dict]]:
+    pairs = []
+
+    @settings(
+        max_examples=PAIRS,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(pair=single_value_changes())
+    def collect(pair):
+        pairs.append(pair)
+
+    collect()
+    return pairs
+
+
+def test_verdicts_with_warm_caches_equal_verdicts_in_a_fresh_process():
+    pairs = draw_pairs()
+    documents = [document for pair in pairs for document in pair]
+    # Warm: each changed document right after its original (same shape, one value apart), and
+    # the whole list once more in reverse order, after everything else.
+    warm = [verdict(document) for document in documents]
+    again = [verdict(document) for document in reversed(documents)][::-1]
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.credentials.cold_verdicts"],
+        input=json.dumps(documents),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    cold = json.loads(result.stdout)
+    differing = [
+        (document, w, c)
+        for document, w, a, c in zip(documents, warm, again, cold, strict=True)
+        if not w == a == c
+    ]
+    refused = sum(not isinstance(v["sign"], str) or v["sign"].startswith("error") for v in cold)
+    print(f"{len(documents)} documents ({len(pairs)} pairs): {refused} refused by strict mode")
+    assert not differing, f"{len(differing)} differ; first: " + json.dumps(differing[0])[:5000]
+    assert 0 < refused < len(documents)
