@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 
 from openedx_microcreds.credentials import StrictModeError, sign, verify_credential
 
-from .cold_verdicts import verdict
+from .cold_verdicts import cold_verdicts, verdict
 from .sample import endorsed_credential, sample_key
 from .strategies import single_value_changes
 
@@ -42,7 +42,7 @@ def verdicts(document: dict) -> dict:
     return {"sign": signed, "verified": report.ok}
 
 
-def cold_verdicts(document: dict) -> dict:
+def fresh_process_verdicts(document: dict) -> dict:
     """The same, in a fresh interpreter: nothing checked before."""
     script = (
         "import json, sys\n"
@@ -67,7 +67,7 @@ def test_good_endorsement_signs_and_verifies():
 
 
 def test_made_up_proof_purpose_is_refused_cold():
-    assert cold_verdicts(endorsed_credential("madeUpPurpose")) == {
+    assert fresh_process_verdicts(endorsed_credential("madeUpPurpose")) == {
         "sign": [PURPOSE_PATH],
         "verified": False,
     }
@@ -111,17 +111,7 @@ def test_verdicts_with_warm_caches_equal_verdicts_in_a_fresh_process():
     # the whole list once more in reverse order, after everything else.
     warm = [verdict(document) for document in documents]
     again = [verdict(document) for document in reversed(documents)][::-1]
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.credentials.cold_verdicts"],
-        input=json.dumps(documents),
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    cold = json.loads(result.stdout)
+    cold = cold_verdicts(documents)
     differing = [
         (document, w, c)
         for document, w, a, c in zip(documents, warm, again, cold, strict=True)
