@@ -17,6 +17,7 @@ from . import linked_data
 from .canonical import jcs, rdfc
 from .dates import format_datetime, parse_datetime
 from .errors import ProofError
+from .json_input import check_depth
 from .keys import Ed25519Key, Ed25519PublicMultikey
 from .loader import ED25519_2020, DocumentLoader, default_loader
 from .multibase import b58decode, b58encode
@@ -73,6 +74,7 @@ def sign(
         raise ProofError(
             f"unknown cryptosuite {cryptosuite!r}; choose one of {', '.join(SUPPORTED)}"
         )
+    check_depth(document, "the document to sign")
     vm = verification_method or key.verification_method_id
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if cryptosuite == ED25519_2020_SUITE:

@@ -10,6 +10,7 @@ from typing import Any
 from . import linked_data
 from .dates import DateTimeFormatError, parse_datetime
 from .errors import CredentialError
+from .json_input import JsonInputError, check_depth
 from .loader import DocumentLoader, default_loader
 from .proofs import expand_or_none, proofs_of, verify_proof
 from .resolve import KeyResolutionError, KeyResolver
@@ -75,6 +76,11 @@ def verify_credential(
     resolver = KeyResolver(did_documents, key_documents)
     if not isinstance(credential, dict):
         report.add("document", FAILED, "a credential must be a JSON object")
+        return report
+    try:
+        check_depth(credential, "the credential")
+    except JsonInputError as exc:  # nothing below could walk it
+        report.add("document", FAILED, str(exc))
         return report
     # One expansion of the credential serves the document check and every proof check.
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
@@ -230,6 +236,12 @@ def _status_of(
     list_credential = status_lists.get(url)
     if list_credential is None:
         return f"status list {url} was not supplied (status lists are not fetched)"
+    if not isinstance(list_credential, dict):
+        return f"status list {url} is not a JSON object"
+    try:
+        check_depth(list_credential, f"status list {url}")
+    except JsonInputError as exc:
+        return str(exc)
     list_report = VerificationReport()
     _check_proofs(list_credential, _issuer_id(list_credential), resolver, list_report, loader)
     _check_validity(list_credential, now, list_report)
