@@ -268,6 +268,23 @@ CRAFTED = {
     "keyword-id": _set(("credentialSubject", "achievement", "id"), "@type"),
     "null-values": _set(("credentialSubject", "achievement", "name"), [None, "x", None]),
     "nested-graph": _set(("credentialSubject", "proof"), {"type": "DataIntegrityProof"}),
+    "repeated-references": _set(
+        ("credentialSubject", "achievement", "image"),
+        ["https://example.org/a.png", "https://example.org/a.png", {"id": "_:i"}, {"id": "_:i"}],
+    ),
+    "repeated-embedded-nodes": _set(
+        ("evidence",),
+        [{"id": "https://example.org/e", "type": "Evidence", "name": "E"}] * 2,
+    ),
+    # OB 3.0.1 defines the xsd prefix: "xsd:a b" expands to an IRI with a space, which is
+    # not relative (no base applies) and not absolute either, so pyld writes no triple of it.
+    "prefixed-id-with-a-space": lambda d: _set(
+        ("credentialSubject", "achievement", "id"), "xsd:a b"
+    )(
+        _set(("@context",), [VC_V1, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"])(
+            d
+        )
+    ),
 }
 
 

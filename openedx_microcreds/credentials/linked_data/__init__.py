@@ -63,7 +63,7 @@ def canonical_nquads(
             document,
             _pyld_options(loader, algorithm="URDNA2015", format="application/n-quads"),
         )
-    except jsonld.JsonLdError as exc:
+    except Exception as exc:  # pyld fails on some input with other errors than JsonLdError
         raise CredentialError(f"JSON-LD processing failed: {_root_cause(exc)}") from exc
 
 

@@ -35,8 +35,9 @@ ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")  # noqa: RUF0
 
 # Containers the fast path expands itself; anything else goes to pyld.
 _PLAIN_CONTAINERS = frozenset({"@set", "@list", "@graph"})
-# A process-wide bound on remembered contexts; beyond it new ones are computed but not kept.
-_MAX_CONTEXTS = 5000
+# A process-wide bound on remembered contexts (about 64 KB each; a credential with an
+# endorsement needs 17); beyond it new ones are computed each time they are needed, not kept.
+_MAX_CONTEXTS = 1000
 
 _loader = make_loader()
 

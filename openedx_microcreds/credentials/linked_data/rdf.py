@@ -1,11 +1,15 @@
 """The RDF dataset of an expanded document, as pyld's toRDF builds it, in N-Quads terms.
 
-pyld first flattens the expanded document into a node map (merging nodes that share an id and
-dropping repeated values the way its ``compare_values`` does), then writes each node's triples,
-skipping relative IRIs. We do the same for what the fast expansion produces (node objects, value
-objects, lists, graph containers). Each quad is a tuple of N-Quads terms: ``<iri>``, a blank
-node label ``_:b0``, or a literal ``"..."^^<datatype>``, and the graph (None for the default).
-A blank node label is the only kind of term that starts with ``_:``.
+pyld first flattens the expanded document into a node map, merging nodes that share an id and
+keeping one of each repeated value the way its ``compare_values`` counts them (lists excepted),
+then writes every node's triples, skipping relative IRIs. The triples that gives are the triples
+of the expanded tree itself, each (graph, subject, predicate, value) kept once under that same
+notion of "repeated", every list kept, which is what we write here directly for what the fast
+expansion produces (node objects, value objects, lists, graph containers).
+
+Each quad is a tuple of N-Quads terms: ``<iri>``, a blank node label ``_:b0``, or a literal
+``"..."^^<datatype>``, and the graph (None for the default). A blank node label is the only
+kind of term that starts with ``_:``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .contexts import ABSOLUTE_IRI, KEYWORDS, Unsupported
+from .contexts import ABSOLUTE_IRI, Unsupported
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_BOOLEAN, XSD_DOUBLE, XSD_INTEGER, XSD_STRING = (
@@ -29,32 +33,22 @@ _DOUBLE_EXPONENT = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
 Quad = tuple[str, str, str, str | None]
 
 
-class _Node:
-    __slots__ = ("id", "properties", "seen")
-
-    def __init__(self, node_id: str):
-        self.id = node_id
-        self.properties: dict[str, list] = {}
-        self.seen: dict[str, set] = {}
-
-    def add(self, prop: str, value: Any, key: Any) -> None:
-        """Add a value unless an equal one is there (``key`` None: always add, as for lists)."""
-        values = self.properties.setdefault(prop, [])
-        if key is not None:
-            seen = self.seen.setdefault(prop, set())
-            if key in seen:
-                return
-            seen.add(key)
-        values.append(value)
+def quads(expanded: list) -> list[Quad]:
+    """The dataset pyld's ``to_rdf`` gives for ``expanded``, as N-Quads terms."""
+    writer = _Writer()
+    for node in expanded:
+        writer.node(node, None)
+    return writer.out
 
 
-class _NodeMap:
+class _Writer:
     def __init__(self) -> None:
-        self.graphs: dict[str, dict[str, _Node]] = {"@default": {}}
+        self.out: list[Quad] = []
+        self.seen: set[tuple] = set()  # (graph, subject, predicate, value key) written
         self.blank_labels: dict[str, str] = {}
         self.counter = 0
 
-    def blank(self, label: str | None) -> str:
+    def blank(self, label: str | None = None) -> str:
         if label is not None and label in self.blank_labels:
             return self.blank_labels[label]
         fresh = f"_:b{self.counter}"
@@ -63,123 +57,78 @@ class _NodeMap:
             self.blank_labels[label] = fresh
         return fresh
 
-    def visit(self, element: Any, graph: str, subject: _Node | None, prop: str | None, items):
-        if isinstance(element, list):
-            for item in element:
-                self.visit(item, graph, subject, prop, items)
-            return
-        if "@value" in element:
-            if items is not None:
-                items.append(element)
-            elif subject is not None:
-                subject.add(prop, element, _value_key(element))
-            return
-        if "@list" in element:
-            cells: list = []
-            self.visit(element["@list"], graph, subject, prop, cells)
-            if items is not None:
-                items.append({"@list": cells})
-            elif subject is not None:
-                subject.add(prop, {"@list": cells}, None)
-            return
-        node_id = element.get("@id")
+    def node(self, node: dict, graph: str | None) -> str:
+        """Write a node object's triples; return its subject term (possibly a relative IRI)."""
+        node_id = node.get("@id")
         if node_id is None or node_id.startswith("_:"):
-            node_id = self.blank(node_id)
-        nodes = self.graphs.setdefault(graph, {})
-        node = nodes.get(node_id)
-        if node is None:
-            node = nodes[node_id] = _Node(node_id)
-        if prop:
-            reference = {"@id": node_id}
-            if items is not None:
-                items.append(reference)
-            elif subject is not None:
-                subject.add(prop, reference, ("@id", node_id))
-        # pyld walks keys sorted; the order only changes which fresh blank node label a node
-        # gets, never the canonical form, so the expansion's own order does.
-        for key, objects in element.items():
+            subject = self.blank(node_id)
+        else:
+            subject = f"<{node_id}>"
+        # pyld writes no triple about a node whose id is a relative IRI
+        usable = node_id is None or bool(ABSOLUTE_IRI.match(node_id))
+        for key, values in node.items():
             if key == "@id":
                 continue
-            if key == "@graph":
-                self.graphs.setdefault(node_id, {})
-                self.visit(objects, node_id, None, None, None)
+            if key == "@graph":  # a graph container's graph: named by this blank node
+                for inner in values:
+                    self.node(inner, subject)
                 continue
             if key == "@type":
-                node.properties.setdefault("@type", [])
-                for name in objects:
-                    node.add("@type", name, ("@type", name))
+                for name in values:
+                    term = _resource(name)
+                    if usable and term is not None:
+                        self.add(graph, subject, _TYPE, term, ("@type", name))
                 continue
-            node.properties.setdefault(key, [])
-            for value in objects:
-                self.visit(value, graph, node, key, None)
+            predicate = None
+            if not key.startswith("_:") and ABSOLUTE_IRI.match(key):
+                predicate = f"<{key}>"  # (pyld writes no blank-node or relative predicates)
+            for value in values:
+                term, identity = self.value(value, graph)
+                if usable and predicate is not None and term is not None:
+                    self.add(graph, subject, predicate, term, identity)
+        return subject
 
+    def value(self, value: dict, graph: str | None) -> tuple[str | None, Any]:
+        """A property value's term, and what makes it "the same value" to pyld (None: never)."""
+        if "@value" in value:
+            raw, datatype = value["@value"], value.get("@type")
+            return _literal(raw, datatype), (isinstance(raw, bool), raw, datatype)
+        if "@list" in value:
+            return self.list(value["@list"], graph), None
+        if "@graph" in value or len(value) > 1 or "@id" not in value:
+            subject = self.node(value, graph)  # an embedded node: written where it is
+            return _resource(subject[1:-1]) if subject[0] == "<" else subject, ("@id", subject)
+        node_id = value["@id"]  # a reference only
+        term = self.blank(node_id) if node_id.startswith("_:") else _resource(node_id)
+        return term, ("@id", term if node_id.startswith("_:") else f"<{node_id}>")
 
-def _value_key(value: dict) -> tuple:
-    # pyld's compare_values: same @type, @language and @index, and equal @value where a boolean
-    # only equals a boolean (1 == 1.0 counts as equal, 1 == True does not).
-    raw = value["@value"]
-    return (isinstance(raw, bool), raw, value.get("@type"), value.get("@language"))
+    def add(self, graph, subject, predicate, term, identity) -> None:
+        if identity is not None:
+            key = (graph, subject, predicate, identity)
+            if key in self.seen:
+                return
+            self.seen.add(key)
+        self.out.append((subject, predicate, term, graph))
 
-
-def quads(expanded: list) -> list[Quad]:
-    """The dataset pyld's ``to_rdf`` gives for ``expanded``, as N-Quads terms."""
-    node_map = _NodeMap()
-    node_map.visit(expanded, "@default", None, None, None)
-    out: list[Quad] = []
-    for graph_name, nodes in node_map.graphs.items():
-        if graph_name == "@default":
-            graph = None
-        elif ABSOLUTE_IRI.match(graph_name):
-            graph = graph_name if graph_name.startswith("_:") else f"<{graph_name}>"
-        else:
-            continue  # pyld skips graphs named by a relative IRI
-        for node_id, node in nodes.items():
-            if not ABSOLUTE_IRI.match(node_id):
-                continue
-            subject = node_id if node_id.startswith("_:") else f"<{node_id}>"
-            for prop, items in node.properties.items():
-                if prop == "@type":
-                    predicate = _TYPE
-                elif prop in KEYWORDS or prop.startswith("_:") or not ABSOLUTE_IRI.match(prop):
-                    continue  # pyld writes no blank-node or relative predicates
-                else:
-                    predicate = f"<{prop}>"
-                for item in items:
-                    term = _object(item, node_map, out, graph)
-                    if term is not None:
-                        out.append((subject, predicate, term, graph))
-    return out
-
-
-def _object(item: Any, node_map: _NodeMap, out: list[Quad], graph: str | None) -> str | None:
-    if isinstance(item, str):  # a type
-        return _resource(item)
-    if "@value" in item:
-        return _literal(item["@value"], item.get("@type"))
-    if "@list" in item:
-        return _list(item["@list"], node_map, out, graph)
-    return _resource(item["@id"])
+    def list(self, items: list, graph: str | None) -> str:
+        if not items:
+            return _NIL
+        head = subject = self.blank()
+        for index, item in enumerate(items):
+            term, _ = self.value(item, graph)
+            if term is None:
+                raise Unsupported("a list item that is a relative IRI")  # pyld fails on it
+            following = _NIL if index == len(items) - 1 else self.blank()
+            self.out.append((subject, _FIRST, term, graph))
+            self.out.append((subject, _REST, following, graph))
+            subject = following
+        return head
 
 
 def _resource(iri: str) -> str | None:
     if iri.startswith("_:"):
         return iri
     return f"<{iri}>" if ABSOLUTE_IRI.match(iri) else None  # pyld skips relative IRIs
-
-
-def _list(items: list, node_map: _NodeMap, out: list[Quad], graph: str | None) -> str:
-    if not items:
-        return _NIL
-    head = subject = node_map.blank(None)
-    for index, item in enumerate(items):
-        term = _object(item, node_map, out, graph)
-        if term is None:
-            raise Unsupported("a list item that is a relative IRI")  # pyld fails on it
-        following = _NIL if index == len(items) - 1 else node_map.blank(None)
-        out.append((subject, _FIRST, term, graph))
-        out.append((subject, _REST, following, graph))
-        subject = following
-    return head
 
 
 def _literal(value: Any, datatype: str | None) -> str:
