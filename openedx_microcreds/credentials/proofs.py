@@ -79,8 +79,9 @@ def sign(
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if cryptosuite == ED25519_2020_SUITE:
         unsecured = _with_context(unsecured, ED25519_2020)
-    # One expansion of the document serves strict mode and canonicalization alike.
-    expansion = expand_or_none(unsecured, loader)
+    # One expansion of the document serves strict mode and canonicalization alike (JCS
+    # canonicalization needs none).
+    expansion = expand_or_none(unsecured, loader) if strict or cryptosuite != JCS else None
     if strict:
         from .strict import check_strict
 

@@ -304,3 +304,16 @@ def test_a_custom_loader_goes_to_pyld_and_agrees():
     expansion = linked_data.expand(document, plain_loader)
     assert expansion.base_dependent  # (pyld's, so not reused for canonicalization)
     assert linked_data.canonical_nquads(document, plain_loader) == pyld_nquads(document)
+
+
+def test_past_the_bound_contexts_are_computed_each_time_not_kept(monkeypatch):
+    from openedx_microcreds.credentials.linked_data import contexts
+
+    monkeypatch.setattr(contexts, "_MAX_CONTEXTS", contexts._count[0])
+    document = sample_credential()
+    document["@context"] = [VC_V2, OB_V3, DATA_INTEGRITY_V2, OB_EXTENSIONS, ED25519_2020]
+    before = contexts._count[0]
+    for _ in range(2):
+        assert check_against_pyld(document)
+    assert contexts._count[0] == before
+    assert tuple(document["@context"]) not in contexts._roots
