@@ -38,16 +38,20 @@ def jcs(value: Any) -> bytes:
 
 
 def _plain_json(value: Any) -> bool:
-    if isinstance(value, str) or value is None or value is True or value is False:
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
         return True
-    if isinstance(value, dict):
-        return all(
-            isinstance(key, str) and max(key, default="\0") < "\ue000" and _plain_json(item)
-            for key, item in value.items()
-        )
-    if isinstance(value, list):
-        return all(_plain_json(item) for item in value)
-    return isinstance(value, int) and abs(value) < 2**53
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (key and max(key) >= "\ue000") or not _plain_json(item):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if not _plain_json(item):
+                return False
+        return True
+    return kind is int and -(2**53) < value < 2**53
 
 
 def _jcs(value: Any) -> str:

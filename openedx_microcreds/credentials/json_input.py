@@ -80,18 +80,18 @@ def nesting_depth(text: str) -> int:
 
 def check_depth(value: Any, what: str, max_depth: int = MAX_DEPTH) -> None:
     """Raise JsonInputError when parsed JSON ``value`` nests deeper than ``max_depth``."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > max_depth:
-            raise JsonInputError(f"{what} is nested more than {max_depth} levels deep")
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    if isinstance(value, dict | list) and not _within(value, max_depth, 1):
+        raise JsonInputError(f"{what} is nested more than {max_depth} levels deep")
+
+
+def _within(node: dict | list, limit: int, depth: int) -> bool:
+    # Recursion stops one level past the limit, so it never goes deeper than that.
+    if depth > limit:
+        return False
+    for child in node.values() if isinstance(node, dict) else node:
+        if isinstance(child, dict | list) and not _within(child, limit, depth + 1):
+            return False
+    return True
 
 
 def _no_constant(name: str) -> Any:
