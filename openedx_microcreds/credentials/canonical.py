@@ -47,10 +47,7 @@ def _plain_json(value: Any) -> bool:
                 return False
         return True
     if kind is list:
-        for item in value:
-            if not _plain_json(item):
-                return False
-        return True
+        return all(_plain_json(item) for item in value)
     return kind is int and -(2**53) < value < 2**53
 
 
