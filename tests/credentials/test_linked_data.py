@@ -317,3 +317,20 @@ def test_past_the_bound_contexts_are_computed_each_time_not_kept(monkeypatch):
         assert check_against_pyld(document)
     assert contexts._count[0] == before
     assert tuple(document["@context"]) not in contexts._roots
+
+
+def test_a_presentation_with_an_embedded_credential_takes_the_fast_path():
+    # verifiableCredential resets the context (a null property-scoped context) before the
+    # embedded credential's own @context applies.
+    from openedx_microcreds.credentials import sign
+
+    from .sample import sample_key
+
+    presentation = {
+        "@context": [VC_V2, ED25519_2020],
+        "type": ["VerifiablePresentation"],
+        "holder": sample_key().did_key,
+        "verifiableCredential": [sign(sample_credential(), sample_key())],
+    }
+    assert fast_expansion(presentation) is not None
+    assert check_against_pyld(presentation)
