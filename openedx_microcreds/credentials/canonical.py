@@ -27,6 +27,15 @@ def rdfc(
     return linked_data.canonical_nquads(document, loader, expansion)
 
 
+def canonical_proof_config(config: dict, loader: DocumentLoader = default_loader) -> str:
+    """RDFC-1.0 N-Quads of an rdfc proof configuration, canonicalized in full like any document.
+
+    (A template with the verification method substituted in wrote ``<ex:key-1>`` where RDFC-1.0
+    writes the IRI a context's ``ex`` prefix expands it to: issue 7 point 2.)
+    """
+    return rdfc(config, loader)
+
+
 def jcs(value: Any) -> bytes:
     """RFC 8785 JSON Canonicalization Scheme, UTF-8 encoded."""
     if _plain_json(value):

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from . import linked_data
-from .canonical import jcs, rdfc
+from .canonical import canonical_proof_config, jcs, rdfc
 from .dates import format_datetime, parse_datetime
 from .errors import ProofError
 from .json_input import check_depth
 from .keys import Ed25519Key, Ed25519PublicMultikey
 from .loader import ED25519_2020, DocumentLoader, default_loader
 from .multibase import b58decode, b58encode
-from .proof_template import canonical_proof_config
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openedx_microcreds.credentials import verify_proof
+from openedx_microcreds.credentials.canonical import canonical_proof_config
 from openedx_microcreds.credentials.loader import ED25519_2020, OB_V3, VC_V2
 from openedx_microcreds.credentials.multibase import b58encode
-from openedx_microcreds.credentials.proof_template import canonical_proof_config
 
 from .reference import outcome, pyld_nquads, spec_rdfc_hash
 from .sample import sample_credential, sample_key
