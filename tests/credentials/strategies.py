@@ -417,3 +417,52 @@ def _leaf_paths(node, path=()):
 def _is_typed_leaf(path: tuple) -> bool:
     keys = [step for step in path if isinstance(step, str)]
     return bool(keys) and any(keys[-1] in typed_terms(cls) for cls in {None, *CLASS_TERMS})
+
+
+# ----------------------------------------------------------------- every typed term, everywhere
+
+TYPED_VALUES = ["assertionMethod", "madeUpPurpose", "ex:thing", "https://example.org/x", "_:b0"]
+
+
+def typed_term_sites() -> list[tuple[str, tuple, str]]:
+    """(context URL, scope, term) for every term any shipped context types as ``@id`` or
+    ``@vocab``, at any depth of type-scoped (a class) or property-scoped contexts."""
+    sites = []
+    for url, document in sorted(shipped_contexts().items()):
+        sites.extend(_typed_sites(url, document.get("@context"), ()))
+    return sites
+
+
+def _typed_sites(url: str, context, scope: tuple):
+    if isinstance(context, list):
+        for entry in context:
+            yield from _typed_sites(url, entry, scope)
+        return
+    if not isinstance(context, dict):
+        return
+    for term, definition in context.items():
+        if not isinstance(definition, dict):
+            continue
+        if definition.get("@type") in ("@id", "@vocab"):
+            yield url, scope, term
+        if isinstance(definition.get("@context"), dict | list):
+            kind = "type" if term[:1].isupper() else "property"
+            yield from _typed_sites(url, definition["@context"], (*scope, (kind, term)))
+
+
+def document_at_site(url: str, scope: tuple, term: str, value) -> dict:
+    """A document under ``url`` (after the VC 2.0 context unless it is a 1.x-only context) with
+    ``term`` set to ``value`` where its definition applies."""
+    contexts = [url] if url in (VC_V2, "https://www.w3.org/2018/credentials/v1") else [VC_V2, url]
+    if url.endswith("/credentials/v1"):
+        contexts = [url]
+    document: dict = {"@context": contexts, "id": "urn:uuid:00000000-0000-4000-8000-000000000001"}
+    node = document
+    for kind, name in scope:
+        if kind == "type":
+            node["type"] = name
+        else:
+            node[name] = {}
+            node = node[name]
+    node[term] = value
+    return document

@@ -23,7 +23,7 @@ from openedx_microcreds.credentials import StrictModeError, sign, verify_credent
 
 from .cold_verdicts import cold_verdicts, verdict
 from .sample import endorsed_credential, sample_key
-from .strategies import single_value_changes
+from .strategies import TYPED_VALUES, document_at_site, single_value_changes, typed_term_sites
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[2]
@@ -107,6 +107,13 @@ def draw_pairs() -> list[tuple[dict, dict]]:
 def test_verdicts_with_warm_caches_equal_verdicts_in_a_fresh_process():
     pairs = draw_pairs()
     documents = [document for pair in pairs for document in pair]
+    # and every term a shipped context types as @id or @vocab, where it applies, with values
+    # that mean different things in different places
+    documents += [
+        document_at_site(url, scope, term, value)
+        for url, scope, term in typed_term_sites()
+        for value in TYPED_VALUES[:3]  # a term of some scopes, a made-up word, a compact IRI
+    ]
     # Warm: each changed document right after its original (same shape, one value apart), and
     # the whole list once more in reverse order, after everything else.
     warm = [verdict(document) for document in documents]
@@ -118,6 +125,6 @@ def test_verdicts_with_warm_caches_equal_verdicts_in_a_fresh_process():
         if not w == a == c
     ]
     refused = sum(not isinstance(v["sign"], str) or v["sign"].startswith("error") for v in cold)
-    print(f"{len(documents)} documents ({len(pairs)} pairs): {refused} refused by strict mode")
+    print(f"{len(documents)} documents ({len(pairs)} pairs + typed terms): {refused} refused")
     assert not differing, f"{len(differing)} differ; first: " + json.dumps(differing[0])[:5000]
     assert 0 < refused < len(documents)

@@ -37,7 +37,14 @@ from openedx_microcreds.credentials.loader import (
 from .conftest import load_vector
 from .reference import outcome, pyld_expand, pyld_nquads
 from .sample import endorsed_credential, sample_credential
-from .strategies import documents, single_value_changes, typed_values
+from .strategies import (
+    TYPED_VALUES,
+    document_at_site,
+    documents,
+    single_value_changes,
+    typed_term_sites,
+    typed_values,
+)
 
 EXAMPLES = 400
 
@@ -334,3 +341,9 @@ def test_a_presentation_with_an_embedded_credential_takes_the_fast_path():
     }
     assert fast_expansion(presentation) is not None
     assert check_against_pyld(presentation)
+
+
+@pytest.mark.parametrize("url, scope, term", typed_term_sites())
+def test_every_typed_term_of_every_shipped_context_expands_as_pyld(url, scope, term):
+    for value in TYPED_VALUES:
+        check_against_pyld(document_at_site(url, scope, term, value))

@@ -71,7 +71,10 @@ class _Writer:
                 continue
             if key == "@graph":  # a graph container's graph: named by this blank node
                 for inner in values:
-                    self.node(inner, subject)
+                    if "@list" in inner:
+                        raise Unsupported("a list directly in a graph")
+                    if "@value" not in inner:  # (pyld drops a value with no subject)
+                        self.node(inner, subject)
                 continue
             if key == "@type":
                 for name in values:
