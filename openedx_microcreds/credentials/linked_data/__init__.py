@@ -52,10 +52,11 @@ def canonical_nquads(
     """
     if _serves_shipped_contexts(loader):
         try:
+            # pyld canonicalizes with base "" (strict mode expands with none): the same
+            # expansion unless a relative IRI made the base matter.
             if expansion is None or expansion.base_dependent:
-                expansion = fast.expand(document)
-            if not expansion.base_dependent:
-                return _canonical_quads(quads(expansion.expanded))
+                expansion = fast.expand(document, base="")
+            return _canonical_quads(quads(expansion.expanded))
         except Unsupported:
             pass
     try:

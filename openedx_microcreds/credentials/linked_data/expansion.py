@@ -17,6 +17,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from pyld import jsonld
+from pyld.iri_resolver import resolve
+
 from .contexts import (
     ABSOLUTE_IRI,
     KEYWORD_LIKE,
@@ -35,8 +38,8 @@ class Expansion:
     """An expanded document as pyld gives it, with what pyld reports while expanding.
 
     ``dropped``: each property pyld's ``on_property_dropped`` receives, in order.
-    ``base_dependent``: an id or type stayed relative; pyld resolves those against a base when it
-    canonicalizes, so this expansion (made with no base, as strict mode asks) is not that one.
+    ``base_dependent``: an id or type was a relative IRI, so expanding with the other base
+    (None or "") gives another result.
     """
 
     expanded: list
@@ -44,23 +47,28 @@ class Expansion:
     base_dependent: bool
 
 
-def expand(document: Any) -> Expansion:
-    """Expand ``document`` with no base IRI, as ``pyld.expand(..., {"base": None})`` does."""
+def expand(document: Any, base: str | None = None) -> Expansion:
+    """Expand ``document`` as ``pyld.expand`` does with option ``base``: None (no base, as
+    strict mode asks) or "" (the document's own base when it has none, as pyld canonicalizes:
+    relative IRIs then resolve against pyld's default base)."""
+    if base not in (None, ""):
+        raise Unsupported("a base IRI")
     if not isinstance(document, dict) or "@context" not in document:
         raise Unsupported("not a JSON-LD object with a @context")
     contexts = document["@context"]
     urls = tuple(contexts) if isinstance(contexts, list) else (contexts,)
-    expander = _Expander()
+    expander = _Expander(base)
     node = expander.node_body(root_context(urls), None, document, inside_list=False)
     return Expansion([] if node is None else [node], expander.dropped, expander.base_dependent)
 
 
 class _Expander:
-    __slots__ = ("dropped", "base_dependent")
+    __slots__ = ("dropped", "base_dependent", "base")
 
-    def __init__(self) -> None:
+    def __init__(self, base: str | None) -> None:
         self.dropped: list = []
         self.base_dependent = False
+        self.base = base
 
     # ------------------------------------------------------------------ elements (pyld _expand)
 
@@ -252,7 +260,12 @@ class _Expander:
         expanded = _compact_or_absolute(ctx, value, vocab=vocab)
         if expanded is _RELATIVE:
             self.base_dependent = True
-            return value
+            if self.base is None:
+                return value
+            try:  # pyld's own resolution, against pyld's default base
+                return resolve(value, jsonld.DEFAULT_BASE_IRI)
+            except ValueError:
+                raise Unsupported("an IRI pyld cannot resolve") from None
         return expanded
 
 
