@@ -1,7 +1,7 @@
-"""Canonical forms: RDFC-1.0 N-Quads (through pyld) and RFC 8785 JSON (JCS).
+"""Canonical forms: RDFC-1.0 N-Quads and RFC 8785 JSON (JCS).
 
-RDFC-1.0 is always computed in full on the document; what we save is repeated JSON-LD context
-processing, which pyld keeps between calls for contexts our loader marks static.
+RDFC-1.0 is always computed in full on the document, by the fast path of ``linked_data`` where it
+applies and by pyld otherwise (both give the same N-Quads).
 """
 
 from __future__ import annotations
@@ -10,33 +10,30 @@ import json
 import math
 from typing import Any
 
-from pyld import jsonld
-
+from . import linked_data
 from .errors import CredentialError
-from .jsonld_processor import CachingJsonLdProcessor
 from .loader import DocumentLoader, default_loader
 
 
-def rdfc(document: dict, loader: DocumentLoader = default_loader) -> str:
-    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
-    try:
-        return CachingJsonLdProcessor().normalize(
-            document,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "documentLoader": loader,
-            },
-        )
-    except jsonld.JsonLdError as exc:
-        raise CredentialError(f"JSON-LD processing failed: {_root_cause(exc)}") from exc
+def rdfc(
+    document: dict,
+    loader: DocumentLoader = default_loader,
+    expansion: linked_data.Expansion | None = None,
+) -> str:
+    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
+
+    ``expansion``: ``linked_data.expand(document, loader)``, when the caller has it already.
+    """
+    return linked_data.canonical_nquads(document, loader, expansion)
 
 
-def _root_cause(exc: BaseException) -> str:
-    while exc.__cause__ is not None:
-        exc = exc.__cause__
-    details = getattr(exc, "details", None)
-    return f"{exc}" + (f" ({details})" if details else "")
+def canonical_proof_config(config: dict, loader: DocumentLoader = default_loader) -> str:
+    """RDFC-1.0 N-Quads of an rdfc proof configuration, canonicalized in full like any document.
+
+    (A template with the verification method substituted in wrote ``<ex:key-1>`` where RDFC-1.0
+    writes the IRI a context's ``ex`` prefix expands it to: issue 7 point 2.)
+    """
+    return rdfc(config, loader)
 
 
 def jcs(value: Any) -> bytes:
@@ -50,16 +47,17 @@ def jcs(value: Any) -> bytes:
 
 
 def _plain_json(value: Any) -> bool:
-    if isinstance(value, str) or value is None or value is True or value is False:
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
         return True
-    if isinstance(value, dict):
-        return all(
-            isinstance(key, str) and max(key, default="\0") < "\ue000" and _plain_json(item)
-            for key, item in value.items()
-        )
-    if isinstance(value, list):
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (key and max(key) >= "\ue000") or not _plain_json(item):
+                return False
+        return True
+    if kind is list:
         return all(_plain_json(item) for item in value)
-    return isinstance(value, int) and abs(value) < 2**53
+    return kind is int and -(2**53) < value < 2**53
 
 
 def _jcs(value: Any) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import CredentialError
+from .json_input import MAX_JSON_BYTES, load_json
 from .keys import Ed25519Key
 from .proofs import SUPPORTED, sign
 from .verify import verify_credential
@@ -130,20 +131,17 @@ def _pairs(values: list[str], option: str) -> dict[str, Any]:
 
 
 def _read_json(path: str, what: str) -> Any:
+    """The JSON in ``path`` (``-``: standard input), bounded in size and depth before parsing."""
+    name = "standard input" if path == "-" else path
     try:
         if path == "-":
-            text = sys.stdin.read()
+            data = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
         else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_JSON_BYTES + 1)
     except OSError as exc:
         raise BadInput(f"cannot read {what} {path}: {exc.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(
-            f"{path} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    return load_json(data, name)
 
 
 if __name__ == "__main__":  # pragma: no cover

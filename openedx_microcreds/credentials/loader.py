@@ -68,6 +68,8 @@ def make_loader(extra: Mapping[str, dict] | None = None) -> DocumentLoader:
             )
         return {"contextUrl": None, "documentUrl": url, "document": document, "tag": tag}
 
+    # The fast JSON-LD path relies on this: shipped URLs always give the shipped files.
+    load.serves_shipped_contexts = True  # type: ignore[attr-defined]
     return load
 
 

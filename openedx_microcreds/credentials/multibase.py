@@ -27,8 +27,18 @@ def b58encode(data: bytes) -> str:
     return "1" * leading_zeros + "".join(reversed(chars))
 
 
+# Keys and signatures are under 100 characters; decoding is quadratic in the length, so a
+# megabyte-long "key" in a supplied document would take minutes.
+MAX_B58_CHARS = 256
+
+
 def b58decode(text: str) -> bytes:
     """Inverse of :func:`b58encode`; raises KeyFormatError on a character outside the alphabet."""
+    if len(text) > MAX_B58_CHARS:
+        raise KeyFormatError(
+            f"base58btc string of {len(text):,} characters is longer than any key or signature "
+            f"(at most {MAX_B58_CHARS})"
+        )
     number = 0
     for position, char in enumerate(text):
         try:

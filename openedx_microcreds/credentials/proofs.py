@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .canonical import jcs, rdfc
+from . import linked_data
+from .canonical import canonical_proof_config, jcs, rdfc
 from .dates import format_datetime, parse_datetime
 from .errors import ProofError
+from .json_input import check_depth
 from .keys import Ed25519Key, Ed25519PublicMultikey
 from .loader import ED25519_2020, DocumentLoader, default_loader
 from .multibase import b58decode, b58encode
-from .proof_template import canonical_proof_config
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
@@ -72,18 +73,28 @@ def sign(
         raise ProofError(
             f"unknown cryptosuite {cryptosuite!r}; choose one of {', '.join(SUPPORTED)}"
         )
+    check_depth(document, "the document to sign")
     vm = verification_method or key.verification_method_id
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if cryptosuite == ED25519_2020_SUITE:
         unsecured = _with_context(unsecured, ED25519_2020)
+    # One expansion of the document serves strict mode and canonicalization alike (JCS
+    # canonicalization needs none).
+    expansion = expand_or_none(unsecured, loader) if strict or cryptosuite != JCS else None
     if strict:
         from .strict import check_strict
 
-        check_strict(unsecured, verification_method=vm, cryptosuite=cryptosuite, loader=loader)
+        check_strict(
+            unsecured,
+            verification_method=vm,
+            cryptosuite=cryptosuite,
+            loader=loader,
+            expansion=expansion,
+        )
     options = _proof_options(cryptosuite, vm, created)
     config = dict(options)
     config["@context"] = unsecured["@context"]
-    signature = key.sign(_hash_data(cryptosuite, unsecured, config, loader))
+    signature = key.sign(_hash_data(cryptosuite, unsecured, config, loader, expansion))
     proof = dict(config) if cryptosuite == JCS else options
     proof["proofValue"] = "z" + b58encode(signature)
     # A JSON round trip copies a JSON document faster than deepcopy.
@@ -119,12 +130,27 @@ def _proof_options(suite: str, vm: str, created: datetime | str | None) -> dict:
     return options
 
 
-def _hash_data(suite: str, unsecured: dict, config: dict, loader: DocumentLoader) -> bytes:
+def expand_or_none(document: dict, loader: DocumentLoader) -> linked_data.Expansion | None:
+    """The document's JSON-LD expansion, or None when JSON-LD processing fails (strict mode
+    and canonicalization then report the failure themselves)."""
+    try:
+        return linked_data.expand(document, loader)
+    except Exception:
+        return None
+
+
+def _hash_data(
+    suite: str,
+    unsecured: dict,
+    config: dict,
+    loader: DocumentLoader,
+    expansion: linked_data.Expansion | None = None,
+) -> bytes:
     if suite == JCS:
         canonical_config, canonical_doc = jcs(config), jcs(unsecured)
     else:
         canonical_config = canonical_proof_config(config, loader).encode("utf-8")
-        canonical_doc = rdfc(unsecured, loader).encode("utf-8")
+        canonical_doc = rdfc(unsecured, loader, expansion).encode("utf-8")
     return hashlib.sha256(canonical_config).digest() + hashlib.sha256(canonical_doc).digest()
 
 
@@ -145,10 +171,13 @@ def verify_proof(
     resolve_key: Callable[[str], Ed25519PublicMultikey],
     *,
     loader: DocumentLoader = default_loader,
+    expansion: linked_data.Expansion | None = None,
 ) -> ProofCheck:
     """Check one proof's signature over ``document`` (whose other proofs are ignored).
 
     ``resolve_key`` maps a verification method id to a public key, raising on failure.
+    ``expansion``: the JSON-LD expansion of ``document`` without its proof, when the caller has
+    it already (``linked_data.expand``).
     """
     vm = proof.get("verificationMethod")
     try:
@@ -177,7 +206,7 @@ def verify_proof(
         return ProofCheck(False, suite, vm, "proof @context does not match the document's")
     config["@context"] = unsecured.get("@context")
     try:
-        digest = _hash_data(suite, unsecured, config, loader)
+        digest = _hash_data(suite, unsecured, config, loader, expansion)
         signature = b58decode(value[1:])
     except Exception as exc:
         return ProofCheck(False, suite, vm, f"cannot canonicalize: {exc}")

@@ -3,12 +3,19 @@
 Index 0 is the most significant bit of the first byte. The encoded list is multibase
 base64url (no padding) of the GZIP-compressed bits, and a list holds at least 131,072 entries
 (16 KiB) so that one revoked credential hides among many (herd privacy).
+
+The specification sets that minimum and no maximum ("if better group privacy is required, the
+bitstring can be made larger", section 2). A list is read from whoever serves it, and a few
+hundred kilobytes of GZIP can expand to gigabytes, so we decompress in a stream and stop at
+MAX_BITSTRING_BYTES: 16 MiB, 134,217,728 entries, 1,024 times the specification's list size
+(and the limit other verifiers, such as SpruceID's ssi, apply).
 """
 
 from __future__ import annotations
 
 import gzip
 import secrets
+import zlib
 from datetime import datetime
 
 from .dates import format_datetime
@@ -17,6 +24,9 @@ from .loader import VC_V2
 from .multibase import KeyFormatError, multibase_b64url_decode, multibase_b64url_encode
 
 MIN_ENTRIES = 131_072
+MAX_BITSTRING_BYTES = 16 * 1024 * 1024
+# GZIP output is never much larger than its input: base64url of a list that does not compress.
+_MAX_ENCODED_CHARS = (MAX_BITSTRING_BYTES + 64 * 1024) * 4 // 3
 STATUS_PURPOSES = ("revocation", "suspension", "refresh", "message")
 
 
@@ -69,9 +79,14 @@ class StatusBits:
 
     @classmethod
     def decode(cls, encoded: str) -> StatusBits:
+        if isinstance(encoded, str) and len(encoded) > _MAX_ENCODED_CHARS:
+            raise StatusListError(
+                f"encodedList is {len(encoded):,} characters long; a list of at most "
+                f"{MAX_BITSTRING_BYTES * 8:,} entries is never that long"
+            )
         try:
-            raw = gzip.decompress(multibase_b64url_decode(encoded))
-        except (KeyFormatError, OSError, EOFError) as exc:
+            raw = _gunzip(multibase_b64url_decode(encoded), MAX_BITSTRING_BYTES)
+        except (KeyFormatError, zlib.error, EOFError) as exc:
             raise StatusListError(
                 f"encodedList is not multibase base64url GZIP data: {exc}"
             ) from None
@@ -80,6 +95,25 @@ class StatusBits:
                 f"encodedList holds {len(raw) * 8} entries, fewer than the {MIN_ENTRIES} required"
             )
         return cls(len(raw) * 8, raw)
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """GZIP-decompress ``data`` (one or more members), refusing output beyond ``limit`` bytes
+    without ever holding more than that."""
+    out = bytearray()
+    while True:
+        stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        out += stream.decompress(data, limit + 1 - len(out))
+        if len(out) > limit:
+            raise StatusListError(
+                f"encodedList decompresses to more than {limit:,} bytes "
+                f"({limit * 8:,} entries), the most a status list may hold here"
+            )
+        if not stream.eof:
+            raise EOFError("the GZIP data ends early")
+        data = stream.unused_data
+        if not data:
+            return bytes(out)
 
 
 def random_free_index(bits_in_use: set[int], size: int = MIN_ENTRIES) -> int:

@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from . import linked_data
 from . import strict_values as values
 from .dates import DateTimeFormatError, parse_datetime
 from .errors import StrictModeError
-from .jsonld_processor import CachingJsonLdProcessor
 from .loader import VC_V1, VC_V2, DocumentLoader, default_loader
+from .paths import Chain, child, render
 
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
@@ -33,14 +34,19 @@ def check_strict(
     verification_method: str | None = None,
     cryptosuite: str | None = None,
     loader: DocumentLoader = default_loader,
+    expansion: linked_data.Expansion | None = None,
 ) -> None:
-    """Raise StrictModeError listing every problem; return None when the document is clean."""
+    """Raise StrictModeError listing every problem; return None when the document is clean.
+
+    ``expansion``: ``linked_data.expand(document, loader)``, when the caller has it already.
+    """
     problems = list(
         find_problems(
             document,
             verification_method=verification_method,
             cryptosuite=cryptosuite,
             loader=loader,
+            expansion=expansion,
         )
     )
     if problems:
@@ -54,6 +60,7 @@ def find_problems(
     cryptosuite: str | None = None,
     loader: DocumentLoader = default_loader,
     check_validity_order: bool = True,
+    expansion: linked_data.Expansion | None = None,
 ) -> Iterator[Problem]:
     """Every problem, as (path, message). The verifier turns ``check_validity_order`` off
     because it reports the validity period as a check of its own."""
@@ -65,78 +72,13 @@ def find_problems(
     yield from _issuer_binding_problems(document, verification_method)
     if check_validity_order:
         yield from _validity_order_problems(document)
-    if any(path == "$['@context']" for path, _ in structural):
-        # Without usable contexts JSON-LD expansion has nothing to say.
-        yield from _date_problems(document)
-        yield from values.value_problems(document, cryptosuite)
-        return
-    shape = (id(loader), cryptosuite, _shape(document))
-    if shape in _clean_shapes:
-        return
-    problems = [
-        *_date_problems(document),
-        *values.value_problems(document, cryptosuite),
-        *_jsonld_problems(document, loader),
-    ]
-    if problems:
-        yield from problems
-    else:
-        _remember_clean(shape)
-
-
-# Shapes of documents that raised no problem. Whether a term is dropped, a type is undefined, an
-# id is relative or no URL, a dateTime is malformed, a string holds a control character or a
-# number canonicalizes differently depends only on the keys, the contexts and types, and the
-# class of each value, which is what a shape holds (with the cryptosuite and loader). Only clean
-# verdicts are kept, so every reported problem comes from a full check.
-_clean_shapes: set[tuple] = set()
-_MAX_SHAPES = 4096
-
-
-def _remember_clean(shape: tuple) -> None:
-    if len(_clean_shapes) >= _MAX_SHAPES:
-        _clean_shapes.clear()
-    _clean_shapes.add(shape)
-
-
-def _shape(node: Any) -> Any:
-    if isinstance(node, dict):
-        return tuple(
-            (key, _literal(value) if key in _RAW_KEYS or key.startswith("@") else _shape(value))
-            for key, value in node.items()
-        )
-    if isinstance(node, list):
-        return ("[", *(_shape(item) for item in node))
-    if isinstance(node, str):
-        if node.startswith("_:"):
-            return "b"
-        if values.has_control_character(node):
-            return "c"
-        if _ABSOLUTE_IRI.match(node):
-            if not values.is_clean_iri(node):
-                return "x"
-            return "u" if values.is_url(node) else "i"
-        return "d" if _is_datetime(node) else "s"
-    return values.number_class(node)
-
-
-_RAW_KEYS = {"type"}
-
-
-def _literal(value: Any) -> Any:
-    if isinstance(value, dict):
-        return ("{", *((key, _literal(item)) for key, item in value.items()))
-    if isinstance(value, list):
-        return ("[", *(_literal(item) for item in value))
-    return value
-
-
-def _is_datetime(text: str) -> bool:
-    try:
-        parse_datetime(text, "")
-    except DateTimeFormatError:
-        return False
-    return True
+    yield from _date_problems(document)
+    yield from values.value_problems(document, cryptosuite)
+    # Every verdict comes from a full check of this document: nothing is remembered between
+    # calls, so the answer never depends on what was checked before (issue 7 point 1).
+    if not any(path == "$['@context']" for path, _ in structural):
+        # (Without usable contexts JSON-LD expansion has nothing to say.)
+        yield from _jsonld_problems(document, loader, expansion)
 
 
 def _structure_problems(document: dict) -> Iterator[Problem]:
@@ -159,11 +101,11 @@ def _structure_problems(document: dict) -> Iterator[Problem]:
 
 
 def _date_problems(document: dict) -> Iterator[Problem]:
-    for path, value in _find_keys(document, _DATE_KEYS):
+    for chain, value in _find_keys(document, _DATE_KEYS, None):
         try:
-            parse_datetime(value, path)
+            parse_datetime(value, "")
         except DateTimeFormatError as exc:
-            yield path, str(exc).split(": ", 1)[1]
+            yield render(chain), str(exc).split(": ", 1)[1]
 
 
 def _validity_order_problems(document: dict) -> Iterator[Problem]:
@@ -195,21 +137,25 @@ def _issuer_binding_problems(document: dict, verification_method: str | None) ->
         )
 
 
-def _jsonld_problems(document: dict, loader: DocumentLoader) -> Iterator[Problem]:
-    dropped: list[str] = []
-    try:
-        processor = CachingJsonLdProcessor(on_property_dropped=dropped.append)
-        expanded = processor.expand(document, {"documentLoader": loader, "base": None})
-    except Exception as exc:
-        cause = exc
-        while cause.__cause__ is not None:
-            cause = cause.__cause__
-        yield "$['@context']", f"JSON-LD expansion failed: {cause}"
-        return
-    for term in dict.fromkeys(dropped):
+def _jsonld_problems(
+    document: dict, loader: DocumentLoader, expansion: linked_data.Expansion | None
+) -> Iterator[Problem]:
+    if expansion is None:
+        try:
+            expansion = linked_data.expand(document, loader)
+        except Exception as exc:
+            cause = exc
+            while cause.__cause__ is not None:
+                cause = cause.__cause__
+            yield "$['@context']", f"JSON-LD expansion failed: {cause}"
+            return
+    iris: list[tuple[str, str]] = []
+    datetimes: list[str] = []
+    _collect_expanded(expansion.expanded, iris, datetimes)
+    for term in dict.fromkeys(expansion.dropped):
         for path in _paths_of_key(document, term) or ["$"]:
             yield path, f"term {term!r} is not defined by the credential's @context"
-    for kind, value in _expanded_iris(expanded):
+    for kind, value in iris:
         if _is_absolute(value) and not values.is_clean_iri(value):
             label = "type" if kind == "@type" else "IRI"
             for path in _paths_of_value(document, value, kind) or ["$"]:
@@ -233,7 +179,7 @@ def _jsonld_problems(document: dict, loader: DocumentLoader) -> Iterator[Problem
                 )
             for path in _paths_of_value(document, value, kind) or ["$"]:
                 yield path, message
-    for value in _expanded_datetimes(expanded):
+    for value in datetimes:
         try:
             parse_datetime(value, "")
         except DateTimeFormatError:
@@ -246,62 +192,54 @@ def _is_absolute(value: object) -> bool:
     return isinstance(value, str) and bool(_ABSOLUTE_IRI.match(value))
 
 
-def _expanded_iris(node: Any) -> Iterator[tuple[str, str]]:
+def _collect_expanded(node: Any, iris: list, datetimes: list) -> None:
+    """Ids, types and vocabulary-defined properties (``iris``) and dateTime literals
+    (``datetimes``) of an expanded document, in document order; one pass for both."""
     if isinstance(node, list):
         for item in node:
-            yield from _expanded_iris(item)
+            _collect_expanded(item, iris, datetimes)
     elif isinstance(node, dict):
+        if "@value" in node:
+            if node.get("@type") == _XSD_DATETIME and isinstance(node["@value"], str):
+                datetimes.append(node["@value"])
+            return
         for key, value in node.items():
-            if key == "@id" and isinstance(value, str) and not value.startswith("_:"):
-                yield "@id", value
-            elif key == "@type" and "@value" not in node:
+            if key == "@id":
+                if isinstance(value, str) and not value.startswith("_:"):
+                    iris.append(("@id", value))
+            elif key == "@type":
                 for item in value if isinstance(value, list) else [value]:
-                    yield "@type", item
-            elif key.startswith(_UNDEFINED_VOCAB):
-                yield "property", key
-            if key != "@value":
-                yield from _expanded_iris(value)
-
-
-def _expanded_datetimes(node: Any) -> Iterator[str]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _expanded_datetimes(item)
-    elif isinstance(node, dict):
-        if node.get("@type") == _XSD_DATETIME and isinstance(node.get("@value"), str):
-            yield node["@value"]
-        for key, value in node.items():
-            if key != "@value":
-                yield from _expanded_datetimes(value)
+                    iris.append(("@type", item))
+            else:
+                if key.startswith(_UNDEFINED_VOCAB):
+                    iris.append(("property", key))
+                if isinstance(value, list | dict):
+                    _collect_expanded(value, iris, datetimes)
 
 
 def _walk_keys(node: Any, path: str = "$") -> Iterator[tuple[str, str, Any]]:
     if isinstance(node, dict):
         for key, value in node.items():
-            child = _child_path(path, key)
-            yield child, key, value
-            yield from _walk_keys(value, child)
+            here = child(path, key)
+            yield here, key, value
+            yield from _walk_keys(value, here)
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _walk_keys(item, f"{path}[{index}]")
+            yield from _walk_keys(item, child(path, index))
 
 
-def _find_keys(node: Any, keys: set[str], path: str = "$") -> Iterator[tuple[str, Any]]:
-    """(path, value) for every occurrence of one of ``keys``; paths are built only for hits."""
+def _find_keys(node: Any, keys: set[str], chain: Chain) -> Iterator[tuple[Chain, Any]]:
+    """(location, value) for every occurrence of one of ``keys``."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key in keys:
-                yield _child_path(path, key), value
+                yield (chain, key), value
             if isinstance(value, dict | list):
-                yield from _find_keys(value, keys, _child_path(path, key))
+                yield from _find_keys(value, keys, (chain, key))
     elif isinstance(node, list):
         for index, item in enumerate(node):
             if isinstance(item, dict | list):
-                yield from _find_keys(item, keys, f"{path}[{index}]")
-
-
-def _child_path(path: str, key: str) -> str:
-    return f"{path}.{key}" if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key) else f"{path}[{key!r}]"
+                yield from _find_keys(item, keys, (chain, index))
 
 
 def _paths_of_key(document: dict, term: str) -> list[str]:

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from .paths import Chain, render
+
 Problem = tuple[str, str]
 
 # Characters N-Quads writers must escape inside IRIs; pyld writes them raw, rdf-canonize escapes.
@@ -37,17 +39,6 @@ def has_control_character(value: str) -> bool:
     return bool(_CONTROL.search(value))
 
 
-def number_class(value: Any) -> str:
-    """A value's class for strict mode's shape cache: which number checks it passes."""
-    if isinstance(value, bool) or value is None:
-        return type(value).__name__
-    if isinstance(value, int):
-        return "int" if abs(value) <= MAX_SAFE_INTEGER else "int!"
-    if isinstance(value, float):
-        return "float" if _float_problem(value) is None else "float!"
-    return type(value).__name__
-
-
 def is_clean_iri(value: str) -> bool:
     return not _IRI_UNSAFE.search(value)
 
@@ -69,7 +60,7 @@ def is_url(value: Any) -> bool:
 
 
 def value_problems(document: dict, cryptosuite: str | None) -> Iterator[Problem]:
-    yield from _walk(document, "$", cryptosuite)
+    yield from _walk(document, None)
     yield from _subject_problems(document)
     for name in _TYPED_PROPERTIES:
         if name in document:
@@ -86,17 +77,18 @@ def value_problems(document: dict, cryptosuite: str | None) -> Iterator[Problem]
                 )
 
 
-def _walk(node: Any, path: str, cryptosuite: str | None) -> Iterator[Problem]:
+def _walk(node: Any, chain: Chain) -> Iterator[Problem]:
+    # Paths are rendered only where a problem is found; leaves are checked without recursing.
     if isinstance(node, dict):
         for key, value in node.items():
-            child = _child(path, key)
+            here = (chain, key)
             if key.startswith("_:"):
-                yield child, "blank-node property names are dropped by canonicalization"
+                yield render(here), "blank-node property names are dropped by canonicalization"
             if _CONTROL.search(key):
-                yield child, "property name contains a control character"
+                yield render(here), "property name contains a control character"
             if key in ("id", "@id") and isinstance(value, str) and not is_url(value):
                 yield (
-                    child,
+                    render(here),
                     (
                         f"{value!r} is not a URL verifiers accept (new URL() fails); use an "
                         "absolute URL or URN without blank-node ids or spaces"
@@ -104,25 +96,36 @@ def _walk(node: Any, path: str, cryptosuite: str | None) -> Iterator[Problem]:
                 )
             if key == "@context":
                 continue
-            yield from _walk(value, child, cryptosuite)
-    elif isinstance(node, list):
+            if isinstance(value, dict | list):
+                yield from _walk(value, here)
+            else:
+                problem = _scalar_problem(value)
+                if problem:
+                    yield render(here), problem
+    else:
         for index, item in enumerate(node):
-            yield from _walk(item, f"{path}[{index}]", cryptosuite)
-    elif isinstance(node, str):
-        if _CONTROL.search(node):
-            yield (
-                path,
-                "contains a control character (U+0000-U+001F or U+007F) other than tab/LF/CR",
-            )
-    elif isinstance(node, bool) or node is None:
-        return
-    elif isinstance(node, int):
-        if abs(node) > MAX_SAFE_INTEGER:
-            yield path, f"{node} is beyond 2**53-1: JavaScript verifiers read a different number"
-    elif isinstance(node, float):
-        problem = _float_problem(node)
-        if problem:
-            yield path, problem
+            if isinstance(item, dict | list):
+                yield from _walk(item, (chain, index))
+            else:
+                problem = _scalar_problem(item)
+                if problem:
+                    yield render((chain, index)), problem
+
+
+def _scalar_problem(value: Any) -> str | None:
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            return "contains a control character (U+0000-U+001F or U+007F) other than tab/LF/CR"
+        return None
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            return f"{value} is beyond 2**53-1: JavaScript verifiers read a different number"
+        return None
+    if isinstance(value, float):
+        return _float_problem(value)
+    return None
 
 
 def _float_problem(value: float) -> str | None:
@@ -156,7 +159,3 @@ def _typed_problems(value: Any, path: str, name: str) -> Iterator[Problem]:
         where = f"{path}[{index}]" if isinstance(value, list) else path
         if not isinstance(item, dict) or "type" not in item:
             yield where, f"each {name} entry must be an object with a type"
-
-
-def _child(path: str, key: str) -> str:
-    return f"{path}.{key}" if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key) else f"{path}[{key!r}]"

@@ -7,10 +7,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from . import linked_data
 from .dates import DateTimeFormatError, parse_datetime
 from .errors import CredentialError
+from .json_input import JsonInputError, check_depth
 from .loader import DocumentLoader, default_loader
-from .proofs import proofs_of, verify_proof
+from .proofs import expand_or_none, proofs_of, verify_proof
 from .resolve import KeyResolutionError, KeyResolver
 from .status_list import StatusBits
 from .strict import find_problems
@@ -75,9 +77,17 @@ def verify_credential(
     if not isinstance(credential, dict):
         report.add("document", FAILED, "a credential must be a JSON object")
         return report
-    _check_document(credential, report, loader)
+    try:
+        check_depth(credential, "the credential")
+    except JsonInputError as exc:  # nothing below could walk it
+        report.add("document", FAILED, str(exc))
+        return report
+    # One expansion of the credential serves the document check and every proof check.
+    unsecured = {k: v for k, v in credential.items() if k != "proof"}
+    expansion = expand_or_none(unsecured, loader)
+    _check_document(unsecured, report, loader, expansion)
     issuer_id = _issuer_id(credential)
-    _check_proofs(credential, issuer_id, resolver, report, loader)
+    _check_proofs(credential, issuer_id, resolver, report, loader, expansion)
     _check_validity(credential, now, report)
     _check_status(credential, issuer_id, resolver, status_lists or {}, now, report, loader)
     return report
@@ -89,11 +99,17 @@ def _issuer_id(credential: dict) -> str | None:
     return issuer_id if isinstance(issuer_id, str) else None
 
 
-def _check_document(credential: dict, report: VerificationReport, loader: DocumentLoader) -> None:
-    unsecured = {k: v for k, v in credential.items() if k != "proof"}
+def _check_document(
+    unsecured: dict,
+    report: VerificationReport,
+    loader: DocumentLoader,
+    expansion: linked_data.Expansion | None,
+) -> None:
     problems = [
         f"{path}: {message}"
-        for path, message in find_problems(unsecured, loader=loader, check_validity_order=False)
+        for path, message in find_problems(
+            unsecured, loader=loader, check_validity_order=False, expansion=expansion
+        )
     ]
     if problems:
         report.add("document", FAILED, "; ".join(problems))
@@ -107,6 +123,7 @@ def _check_proofs(
     resolver: KeyResolver,
     report: VerificationReport,
     loader: DocumentLoader,
+    expansion: linked_data.Expansion | None = None,
 ) -> None:
     try:
         proofs = proofs_of(credential)
@@ -126,7 +143,13 @@ def _check_proofs(
             report.add(f"proof{label}", SKIPPED, "no key to check the signature with")
             continue
         report.add(f"key{label}", PASSED, f"{vm} resolved (controller {resolved.controller})")
-        result = verify_proof(credential, proof, lambda _vm, r=resolved: r.public, loader=loader)
+        result = verify_proof(
+            credential,
+            proof,
+            lambda _vm, r=resolved: r.public,
+            loader=loader,
+            expansion=expansion,
+        )
         if result.ok:
             report.add(f"proof{label}", PASSED, f"{result.suite} signature is valid")
         else:
@@ -213,6 +236,12 @@ def _status_of(
     list_credential = status_lists.get(url)
     if list_credential is None:
         return f"status list {url} was not supplied (status lists are not fetched)"
+    if not isinstance(list_credential, dict):
+        return f"status list {url} is not a JSON object"
+    try:
+        check_depth(list_credential, f"status list {url}")
+    except JsonInputError as exc:
+        return str(exc)
     list_report = VerificationReport()
     _check_proofs(list_credential, _issuer_id(list_credential), resolver, list_report, loader)
     _check_validity(list_credential, now, list_report)

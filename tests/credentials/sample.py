@@ -77,3 +77,31 @@ def sample_credential(
         include_schema=include_schema,
     )
     return credential.to_json()
+
+
+def endorsed_credential(proof_purpose: str) -> dict:
+    """The sample credential whose achievement carries an endorsement with a proof.
+
+    The endorsement's ``proofPurpose`` is ``@vocab``-typed: "assertionMethod" is a term of the
+    proof's scoped context, anything else is a relative IRI a safe-mode verifier rejects. A shape
+    (keys, types, value classes) cannot tell the two apart: issue 7 point 1.
+    """
+    key = sample_key()
+    credential = sample_credential()
+    endorsement = sample_credential()
+    endorsement["type"] = ["VerifiableCredential", "EndorsementCredential"]
+    endorsement["credentialSubject"] = {
+        "id": credential["credentialSubject"]["achievement"]["id"],
+        "type": "EndorsementSubject",
+        "endorsementComment": "A rigorous capstone.",
+    }
+    endorsement["proof"] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2026-01-01T00:00:00Z",
+        "verificationMethod": key.verification_method_id,
+        "proofPurpose": proof_purpose,
+        "proofValue": "z" + "1" * 86,
+    }
+    credential["credentialSubject"]["achievement"]["endorsement"] = [endorsement]
+    return credential

@@ -124,3 +124,82 @@ def test_bad_input_is_one_line_and_exit_two(args, stdin, message):
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def deep_credential(depth: int) -> str:
+    """The sample credential with a criteria ``depth`` objects deep (written as text: the json
+    module itself cannot write that deep)."""
+    document = sample_credential()
+    document["credentialSubject"]["achievement"]["criteria"] = "CRITERIA"
+    nested = '{"narrative": "level", "description": ' * depth + '"bottom"' + "}" * depth
+    return json.dumps(document).replace('"CRITERIA"', nested)
+
+
+def assert_one_line_exit_two(result, message):
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("depth", [500, 20_000])
+def test_verify_and_sign_refuse_deeply_nested_json_in_one_line(tmp_path, depth):
+    path = tmp_path / "deep.json"
+    path.write_text(deep_credential(depth))
+    assert_one_line_exit_two(run("verify", str(path)), "levels deep; at most 100 allowed")
+    assert_one_line_exit_two(
+        run("sign", "--key", TEST_SECRET, "-", stdin=path.read_text()), "levels deep"
+    )
+
+
+def test_verify_refuses_a_binary_file_in_one_line(tmp_path):
+    path = tmp_path / "badge.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    assert_one_line_exit_two(run("verify", str(path)), "is not UTF-8 text")
+
+
+def test_verify_refuses_an_oversized_file_before_parsing(tmp_path):
+    from openedx_microcreds.credentials.json_input import MAX_JSON_BYTES
+
+    path = tmp_path / "huge.json"
+    path.write_bytes(b" " * (MAX_JSON_BYTES + 1) + b"{}")
+    assert_one_line_exit_two(run("verify", str(path)), "is larger than")
+
+
+def test_verify_refuses_bad_supplied_documents_in_one_line(tmp_path):
+    signed = tmp_path / "signed.json"
+    signed.write_text(json.dumps(sign(sample_credential(), sample_key())))
+    binary = tmp_path / "did.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    result = run("verify", "--did-document", f"did:web:x={binary}", str(signed))
+    assert_one_line_exit_two(result, "is not UTF-8 text")
+    deep = tmp_path / "status.json"
+    deep.write_text("[" * 1000 + "]" * 1000)
+    result = run("verify", "--status-list", f"{STATUS_LIST_URL}={deep}", str(signed))
+    assert_one_line_exit_two(result, "nested 1000 levels deep")
+
+
+def test_verify_reports_a_status_list_gzip_bomb_as_a_failed_check(tmp_path):
+    import gzip
+
+    from openedx_microcreds.credentials.multibase import multibase_b64url_encode
+
+    key = sample_key()
+    status = status_list_credential(
+        list_url=STATUS_LIST_URL,
+        issuer=key.did_key,
+        bits=StatusBits(),
+        valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    member = gzip.compress(bytes(16 * 1024 * 1024), compresslevel=9)
+    status["credentialSubject"]["encodedList"] = multibase_b64url_encode(member * 64)  # 1 GiB
+    (tmp_path / "status.json").write_text(json.dumps(sign(status, key)))
+    (tmp_path / "badge.json").write_text(json.dumps(sign(sample_credential(status_index=3), key)))
+    result = run(
+        "verify",
+        "--status-list",
+        f"{STATUS_LIST_URL}={tmp_path / 'status.json'}",
+        str(tmp_path / "badge.json"),
+    )
+    assert result.returncode == 1, result.stderr
+    assert "FAIL  status" in result.stdout and "decompresses to more than" in result.stdout

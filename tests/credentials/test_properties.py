@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 from pyld import jsonld
 
 from openedx_microcreds.credentials import StrictModeError, sign, verify_credential
-from openedx_microcreds.credentials.canonical import jcs, rdfc
+from openedx_microcreds.credentials.canonical import canonical_proof_config, jcs, rdfc
 from openedx_microcreds.credentials.loader import default_loader
-from openedx_microcreds.credentials.proof_template import canonical_proof_config
 
 from .sample import sample_credential, sample_key
 

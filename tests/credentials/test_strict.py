@@ -105,8 +105,8 @@ def test_sign_refuses_and_lists_every_problem(document):
     assert "$.credentialSubject.mood: term 'mood'" in str(caught.value)
 
 
-def test_shape_cache_never_hides_a_problem(document):
-    # Same shape as a clean document except for one value class: the cache must not apply.
+def test_a_clean_document_never_hides_a_later_problem(document):
+    # Checked right after a clean document of the same shape: each verdict stands alone.
     assert problems_of(document) == []
     tampered = copy.deepcopy(document)
     tampered["credentialSubject"]["achievement"]["id"] = "relative-id"

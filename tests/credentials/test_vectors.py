@@ -5,8 +5,7 @@ import hashlib
 import pytest
 
 from openedx_microcreds.credentials import sign, verify_proof
-from openedx_microcreds.credentials.canonical import jcs, rdfc
-from openedx_microcreds.credentials.proof_template import canonical_proof_config
+from openedx_microcreds.credentials.canonical import canonical_proof_config, jcs, rdfc
 
 from .conftest import load_vector
 

@@ -413,3 +413,27 @@ def test_verifier_core_requires_a_credential_id(ob3_unsigned, test_key):
     summary = verifier_core(signed)["summary"]
     assert summary["signatureValid"] is False
     assert [e["name"] for e in summary["fatalErrors"]] == ["invalid_credential_id"]
+
+
+def test_benchmark_rounds_peer_signs_like_us_and_verifies_ours():
+    from benchmarks.core import CREATED, NOW, NodePeer, badges
+    from openedx_microcreds.credentials import Ed25519Key, sign
+    from tests.credentials.sample import TEST_SECRET
+
+    key = Ed25519Key.from_secret_multibase(TEST_SECRET)
+    unsigned = badges(3, key)
+    ours = [sign(d, key, created=CREATED) for d in unsigned]
+    peer = NodePeer(key)
+    try:
+        signed = peer.ask(
+            op="sign",
+            cryptosuite="eddsa-rdfc-2022",
+            created=CREATED,
+            credentials=unsigned,
+            returnSigned=True,
+        )
+        checked = peer.ask(op="verify", now=NOW.isoformat(), credentials=ours)
+    finally:
+        peer.close()
+    assert signed["signed"] == ours and len(signed["ms"]) == 3
+    assert checked["verified"] == 3, checked["errors"]
