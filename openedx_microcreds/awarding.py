@@ -221,34 +221,75 @@ _stacking_index: dict[tuple, dict[str, list[int]]] = {}
 _NOT_FLOODS = ("microcreds.backfill", "microcreds.award", "microcreds.renewal")
 
 
+@dataclass
+class Prefetched:
+    """What a batch of triggers shares, read once for all of them: their learners, what each
+    holds, and the definitions each kind of trigger concerns (a backfill's follow-ups, the
+    sweep's re-runs)."""
+
+    users: dict[int, PlatformUser]
+    held: dict[int, set[str]]
+    definitions: dict[tuple, list[CredentialDefinition]] = field(default_factory=dict)
+
+    @classmethod
+    def for_users(cls, platform: PlatformAdapter, user_ids: Iterable[int]) -> Prefetched:
+        ids = sorted(set(user_ids))
+        held: dict[int, set[str]] = {user_id: set() for user_id in ids}
+        for user_id, slug in (
+            Award.objects.active()
+            .filter(user_id__in=ids)
+            .values_list("user_id", "definition__slug")
+        ):
+            held[user_id].add(slug)
+        return cls(platform.get_users(ids), held)
+
+
 def process_trigger(
-    trigger: Trigger, *, retrying: dict[int, Evaluation] | None = None
+    trigger: Trigger,
+    *,
+    retrying: dict[int, Evaluation] | None = None,
+    prefetched: Prefetched | None = None,
 ) -> list[Evaluation]:
     """Evaluate every definition the trigger concerns for its learner.
 
     ``retrying`` maps definition ids to failed Evaluations of an earlier attempt of the same
-    work: they are updated in place instead of adding a row per attempt.
+    work: they are updated in place instead of adding a row per attempt. ``prefetched`` is
+    what a batch of triggers read once for all of them.
     """
     retrying = retrying or {}
     platform = get_platform()
-    learner = platform.get_user(trigger.user_id)
+    if prefetched is not None and trigger.user_id in prefetched.held:
+        learner = prefetched.users.get(trigger.user_id)
+    else:
+        learner, prefetched = platform.get_user(trigger.user_id), None
     if learner is None:
         return [_record_failure(None, None, trigger, f"no user with id {trigger.user_id}")]
-    if trigger.awarded_slug:
-        definitions = definitions_requiring(trigger.awarded_slug)
-    elif trigger.course_key:
-        definitions = definitions_for_course(trigger.course_key)
-        if trigger.ccx_key:  # a CCX may have credentials of its own besides its master's
-            definitions += definitions_for_course(trigger.ccx_key)
-    else:
+    if not (trigger.awarded_slug or trigger.course_key):
         return [_record_failure(learner, None, trigger, "the event names no course")]
-    held = held_slugs(learner.id)  # once per trigger; kept current as awards are made below
+    definitions = _definitions_for(trigger, prefetched)
+    # Once per trigger; kept current as awards are made below.
+    held = prefetched.held[learner.id] if prefetched else held_slugs(learner.id)
     return [
         evaluate_and_award(
             definition, learner, trigger, platform, held=held, record=retrying.get(definition.pk)
         )
         for definition in definitions
     ]
+
+
+def _definitions_for(trigger: Trigger, prefetched: Prefetched | None) -> list[CredentialDefinition]:
+    scope = (trigger.awarded_slug, trigger.course_key, trigger.ccx_key)
+    if prefetched is not None and scope in prefetched.definitions:
+        return prefetched.definitions[scope]
+    if trigger.awarded_slug:
+        definitions = definitions_requiring(trigger.awarded_slug)
+    else:
+        definitions = definitions_for_course(trigger.course_key)
+        if trigger.ccx_key:  # a CCX may have credentials of its own besides its master's
+            definitions += definitions_for_course(trigger.ccx_key)
+    if prefetched is not None:
+        prefetched.definitions[scope] = definitions
+    return definitions
 
 
 def evaluate_and_award(

@@ -17,8 +17,10 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import retrying
@@ -143,25 +145,58 @@ GAVE_UP = "failed"
 
 def run(key: PendingKey) -> RunResult:
     """Do the work of one row if it is pending, and record the result on it."""
-    row = PendingEvaluation.objects.filter(
-        user_id=key.user_id, kind=key.kind, scope=key.scope
-    ).first()
-    if row is None or row.state != State.PENDING:
-        return RunResult(NOTHING_TO_DO)
-    token = row.token
-    trigger = Trigger.from_dict(row.trigger)
-    if row.kind == Kind.CERTIFICATE_REVOKED:
-        errors = _revoke_for_certificate(trigger)
-        failed: list[Evaluation] = []
-    else:
-        failed = _evaluate(row, trigger)
-        errors = [f"{e.definition.slug if e.definition else '-'}: {e.error}" for e in failed]
-    if not errors:
-        return _finish(row, token)
-    return _defer(row, token, "; ".join(errors)[:2000], [e.pk for e in failed if e.pk])
+    return run_many([key]).get(key, RunResult(NOTHING_TO_DO))
 
 
-def _evaluate(row: PendingEvaluation, trigger: Trigger) -> list[Evaluation]:
+def run_many(keys: list[PendingKey]) -> dict[PendingKey, RunResult]:
+    """Do the work of several rows: their learners, what they hold and the definitions they
+    concern are read once for all of them (a backfill's follow-ups, the sweep)."""
+    rows = _rows(keys)
+    results = {key: RunResult(NOTHING_TO_DO) for key in keys}
+    todo = [row for row in rows if row.state == State.PENDING]
+    prefetched = None
+    if len(todo) > 1:
+        from .awarding import Prefetched
+        from .platform import get_platform
+
+        prefetched = Prefetched.for_users(get_platform(), [row.user_id for row in todo])
+    finished = []
+    for row in todo:
+        trigger = Trigger.from_dict(row.trigger)
+        if row.kind == Kind.CERTIFICATE_REVOKED:
+            errors, failed = _revoke_for_certificate(trigger), []
+        else:
+            failed = _evaluate(row, trigger, prefetched)
+            errors = [f"{e.definition.slug if e.definition else '-'}: {e.error}" for e in failed]
+        if errors:
+            error = "; ".join(errors)[:2000]
+            results[_key(row)] = _defer(row, row.token, error, [e.pk for e in failed if e.pk])
+        else:
+            finished.append(row)
+    results.update(_finish(finished))
+    return results
+
+
+def _key(row: PendingEvaluation) -> PendingKey:
+    return PendingKey(row.user_id, row.kind, row.scope)
+
+
+def _rows(keys: list[PendingKey]) -> list[PendingEvaluation]:
+    found: list[PendingEvaluation] = []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        matches = Q()
+        for key in chunk:
+            matches |= Q(user_id=key.user_id, kind=key.kind, scope=key.scope)
+        found.extend(PendingEvaluation.objects.filter(matches))
+    return found
+
+
+# Keys per query when rows are read or finished together.
+_CHUNK = 200
+
+
+def _evaluate(row: PendingEvaluation, trigger: Trigger, prefetched: Any) -> list[Evaluation]:
     """Evaluate the trigger; the failed Evaluations (to retry). Earlier failures of this row are
     updated in place rather than adding a row per attempt."""
     from .awarding import process_trigger
@@ -176,7 +211,7 @@ def _evaluate(row: PendingEvaluation, trigger: Trigger) -> list[Evaluation]:
         if row.failed_evaluations
         else {}
     )
-    evaluations = process_trigger(trigger, retrying=earlier)
+    evaluations = process_trigger(trigger, retrying=earlier, prefetched=prefetched)
     # A failure of the whole trigger (no such user, no course) will not heal by waiting: it is
     # recorded as a failed Evaluation for an operator's --retry-failed, and the row is done.
     return [
@@ -193,15 +228,32 @@ def _revoke_for_certificate(trigger: Trigger) -> list[str]:
     return []
 
 
-def _finish(row: PendingEvaluation, token: int) -> RunResult:
-    changed = PendingEvaluation.objects.filter(pk=row.pk, token=token, state=State.PENDING).update(
-        state=State.DONE,
-        finished_at=timezone.now(),
-        attempts=0,
-        last_error="",
-        failed_evaluations=[],
-    )
-    return RunResult(DONE if changed else SUPERSEDED)
+def _finish(rows: list[PendingEvaluation]) -> dict[PendingKey, RunResult]:
+    """Mark rows done, each only if its token is still the one read (one statement per chunk);
+    a row whose token changed got a newer request meanwhile and stays pending."""
+    results: dict[PendingKey, RunResult] = {}
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        same_request = Q()
+        for row in chunk:
+            same_request |= Q(pk=row.pk, token=row.token)
+        changed = PendingEvaluation.objects.filter(same_request, state=State.PENDING).update(
+            state=State.DONE,
+            finished_at=timezone.now(),
+            attempts=0,
+            last_error="",
+            failed_evaluations=[],
+        )
+        superseded: set[int] = set()
+        if changed < len(chunk):
+            superseded = set(
+                PendingEvaluation.objects.filter(
+                    pk__in=[row.pk for row in chunk], state=State.PENDING
+                ).values_list("pk", flat=True)
+            )
+        for row in chunk:
+            results[_key(row)] = RunResult(SUPERSEDED if row.pk in superseded else DONE)
+    return results
 
 
 def _defer(row: PendingEvaluation, token: int, error: str, failed_ids: list[int]) -> RunResult:

@@ -93,10 +93,26 @@ def wake_ups_held() -> Iterator[list[PendingKey]]:
 
 
 def wake_all(keys: list[PendingKey]) -> None:
-    """Send held wake-ups. With eager tasks the work runs here, in one transaction."""
-    with transaction.atomic():
-        for key in dict.fromkeys(keys):
-            wake(key)
+    """Send held wake-ups together: one task for the lot, whose work reads what the rows share
+    once (with eager tasks it runs here, in one transaction)."""
+    keys = list(dict.fromkeys(keys))
+    if len(keys) <= 1:
+        for key in keys:
+            wake(key, countdown=0)  # past any coalescing mark: it may be a lost one's
+        return
+    for start in range(0, len(keys), _BATCH):
+        chunk = keys[start : start + _BATCH]
+        try:
+            with transaction.atomic():
+                run_pending_batch.apply_async(
+                    args=[[key.as_args() for key in chunk]], **task_options()
+                )
+        except Exception:  # noqa: BLE001 - the rows are durable; the sweep picks them up
+            log.exception("microcreds: could not queue %s pending evaluations", len(chunk))
+
+
+# Pending evaluations one batch task runs at most (a backfill batch's follow-ups, a sweep).
+_BATCH = 100
 
 
 def wake(key: PendingKey, *, countdown: float | None = None) -> None:
@@ -234,6 +250,43 @@ def _retry_after_database_error(task: Any, key: PendingKey, exc: DatabaseError) 
 
 
 @shared_task(
+    name="openedx_microcreds.run_pending_batch",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def run_pending_batch(self, keys: list[list]) -> dict[str, int]:
+    """Do the recorded work of several learners and scopes at once (see pending.run_many)."""
+    batch = [PendingKey(int(user_id), str(kind), str(scope)) for user_id, kind, scope in keys]
+    try:
+        results = pending.run_many(batch)
+    except _TRANSIENT_DB_ERRORS as exc:
+        return {"database error": len(batch), **_retry_batch_after_database_error(self, exc)}
+    outcomes: dict[str, int] = {}
+    for key, result in results.items():
+        outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+        if (
+            not _eager()
+            and result.outcome == pending.RETRY
+            and (result.retry_in or 0) <= _ETA_WAKE_UP_LIMIT
+        ):
+            wake(key, countdown=result.retry_in)
+    if not _eager():
+        maybe_sweep()
+    return outcomes
+
+
+def _retry_batch_after_database_error(task: Any, exc: DatabaseError) -> dict[str, int]:
+    log.warning("microcreds: database error while running a batch: %s", exc)
+    if task.request.is_eager or task.request.retries >= _DB_RETRIES:
+        return {}  # left pending for the sweep
+    raise task.retry(
+        exc=exc, countdown=min(300.0, 2.0 * 2**task.request.retries), **task_options()
+    ) from exc
+
+
+@shared_task(
     name="openedx_microcreds.record_and_run",
     acks_late=True,
     reject_on_worker_lost=True,
@@ -272,8 +325,7 @@ def sweep() -> int:
     from .delivery import outbox
 
     keys = pending.overdue()
-    for key in keys:
-        wake(key, countdown=0)
+    wake_all(keys)
     messages = outbox.overdue()
     wake_delivery(messages)
     if keys or messages:

@@ -350,3 +350,47 @@ def test_the_admin_keeps_pending_work_read_only(catalogue, learner, admin_client
     assert (row.state, row.scope) == ("pending", scenario.DATA_COURSE)
     add = admin_client.get(reverse("admin:openedx_microcreds_pendingevaluation_add"))
     assert add.status_code == 403
+
+
+def test_a_batch_reads_its_learners_once_and_keeps_newer_requests_pending(
+    catalogue, fake_platform, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openedx_microcreds import awarding
+
+    learners = [fake_platform.add_user(f"batch{n}", f"b{n}@example.edu", "B") for n in range(12)]
+    for learner in learners:
+        passing(learner)
+    with publishing_to(REFUSING_BROKER, **REFUSE_AT_ONCE):
+        keys = [
+            pending.request(scenario_trigger(learner, scenario.DATA_COURSE)) for learner in learners
+        ]
+    late = learners[3]
+    evaluate = awarding.process_trigger
+
+    def a_request_arrives_for_one_learner(trigger, **kwargs):
+        result = evaluate(trigger, **kwargs)
+        if trigger.user_id == late.id:
+            pending.request(scenario_trigger(late, scenario.DATA_COURSE))
+        return result
+
+    monkeypatch.setattr(awarding, "process_trigger", a_request_arrives_for_one_learner)
+    with (
+        publishing_to(REFUSING_BROKER, **REFUSE_AT_ONCE),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        results = pending.run_many(keys)
+    user_reads = [
+        q for q in queries if 'FROM "auth_user"' in q["sql"] or "FROM `auth_user`" in q["sql"]
+    ]
+    assert len(user_reads) == 1, [q["sql"] for q in user_reads]
+    outcomes = {key.user_id: result.outcome for key, result in results.items()}
+    assert outcomes.pop(late.id) == pending.SUPERSEDED
+    assert set(outcomes.values()) == {pending.DONE}
+    assert Award.objects.filter(definition__slug="data-analyst").count() == 12
+    assert (
+        PendingEvaluation.objects.get(user_id=late.id, scope=scenario.DATA_COURSE).state
+        == "pending"
+    )

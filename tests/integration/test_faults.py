@@ -205,7 +205,7 @@ def test_pool_children_killed_during_a_flood(world, procs, run_id, fault_env):
 
     broker_url, _queue, env = fault_env
     worker = start_worker(procs, world, run_id, env)
-    flood = seed(world, learners=3 * LEARNERS)  # enough signing work to kill children mid-task
+    flood = seed(world, learners=6 * LEARNERS)  # enough work to kill children mid-task
     send_events(flood, broker_url, range(EVENTS_PER_LEARNER))
     kills = 0
     while kills < 6 and len(awarded_users()) < len(flood.eligible):
@@ -216,7 +216,7 @@ def test_pool_children_killed_during_a_flood(world, procs, run_id, fault_env):
                 continue
             kills += 1
             break
-        time.sleep(0.4)
+        time.sleep(0.25)
     started = time.monotonic()
     recovery = wait_for_recovery(procs, flood, started, [worker])
     procs.check(kills == 6, f"only {kills} kills happened before the flood was done")
