@@ -85,6 +85,9 @@ class MicrocredsConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(check_settings, checks.Tags.security)
+        # The task layer registers how follow-up work starts (see followups.py): in every
+        # process, not only in Celery workers that discover it.
+        from . import tasks  # noqa: F401
 
 
 def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from . import rules
+from . import followups, pending, rules
+from .definitions import definitions_for_course, definitions_requiring, parsed_rule
 from .models import Award, CredentialDefinition, Evaluation
 from .platform import (
     CourseGradeSnapshot,
@@ -147,74 +147,6 @@ def held_slugs(user_id: int) -> set[str]:
         Award.objects.active().filter(user_id=user_id).values_list("definition__slug", flat=True)
     )
 
-
-_parsed: dict[tuple[int, int], rules.Rule] = {}
-
-
-def parsed_rule(definition: CredentialDefinition) -> rules.Rule:
-    """The definition's rule, parsed once per process and rule text (definitions rarely change,
-    and every evaluation and pathway scan needs them)."""
-    if definition.pk is None:  # unsaved: nothing stable to cache on
-        return rules.parse_rule(definition.rule, require_explicit_course=definition.is_pathway)
-    # A saved definition's version goes up whenever its rule or course changes.
-    key = (definition.pk, definition.version)
-    rule = _parsed.get(key)
-    if rule is None:
-        rule = rules.parse_rule(definition.rule, require_explicit_course=definition.is_pathway)
-        if len(_parsed) > 1024:
-            _parsed.clear()
-        _parsed[key] = rule
-    return rule
-
-
-def definitions_for_course(course_key: str) -> list[CredentialDefinition]:
-    """Active definitions of the course, and active pathways whose rules read its grades."""
-    candidates = CredentialDefinition.objects.filter(
-        Q(course_key=course_key) | Q(course_key__isnull=True),
-        state=CredentialDefinition.State.ACTIVE,
-    ).select_related("issuer")
-    found = []
-    for definition in candidates:
-        if definition.course_key:
-            found.append(definition)
-            continue
-        pathway = definition
-        try:
-            if course_key in rules.referenced_courses(parsed_rule(pathway), None):
-                found.append(pathway)
-        except rules.RuleValidationError:
-            found.append(pathway)  # evaluated, so the broken rule is recorded as a failure
-    return found
-
-
-def definitions_requiring(slug: str) -> list[CredentialDefinition]:
-    """Active definitions that stack on ``slug`` (re-evaluated when it is awarded).
-
-    Every award asks this, so the answer comes from an index over the active definitions'
-    rules, rebuilt only when their set or versions change (one small query to know that).
-    """
-    active = CredentialDefinition.objects.filter(state=CredentialDefinition.State.ACTIVE)
-    fingerprint = tuple(active.order_by("pk").values_list("pk", "version"))
-    index = _stacking_index.get(fingerprint)
-    if index is None:
-        index = {}
-        for definition in active.select_related("issuer"):
-            try:
-                required = rules.required_credentials(parsed_rule(definition))
-            except rules.RuleValidationError:
-                continue
-            for needed in required:
-                index.setdefault(needed, []).append(definition.pk)
-        _stacking_index.clear()
-        _stacking_index[fingerprint] = index
-    pks = [pk for pk in index.get(slug, []) if pk]
-    if not pks:
-        return []
-    return list(active.filter(pk__in=pks).exclude(slug=slug).select_related("issuer"))
-
-
-# fingerprint of the active definitions -> {required slug: [definition pks]}
-_stacking_index: dict[tuple, dict[str, list[int]]] = {}
 
 # Grade events come in floods of identical recomputes; other triggers (a backfill, an award
 # that a pathway stacks on, a retry) are decisions worth recording each time.
@@ -384,13 +316,12 @@ def _same_as_last(
 
 def _after_award(award: Award, learner: PlatformUser) -> None:
     """With the award: record that credentials stacked on it need evaluating (in the award's
-    own transaction, so a crash right after the commit forgets nothing); once committed,
-    announce it."""
+    own transaction, so a crash right after the commit forgets nothing), to start once it
+    commits; and announce it then."""
     from .events import emit_badge_awarded
-    from .tasks import schedule_evaluation
 
     transaction.on_commit(lambda: emit_badge_awarded(award, learner))
-    schedule_evaluation(
+    follow_up = pending.request(
         Trigger(
             event_type="microcreds.award",
             user_id=award.user_id,
@@ -398,6 +329,7 @@ def _after_award(award: Award, learner: PlatformUser) -> None:
             awarded_slug=award.definition.slug,
         )
     )
+    followups.after_commit(evaluations=[follow_up])
 
 
 def _save(

@@ -30,6 +30,7 @@ from .credentials import (
     ResultDescription,
     sign,
 )
+from .definitions import parsed_rule
 from .delivery import outbox
 from .models import Award, CredentialDefinition, Issuer, SigningKey
 from .platform import PlatformUser
@@ -149,8 +150,6 @@ def build_credential(
     issuer: Issuer,
 ) -> dict[str, Any]:
     """The unsigned OB 3.0 document for ``award``."""
-    from .awarding import parsed_rule
-
     rule = parsed_rule(definition)
     descriptions = result_descriptions(definition, rule)
     results = [

@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from celery import shared_task
@@ -25,7 +22,7 @@ from celery.signals import worker_ready
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 
-from . import pending
+from . import followups, pending, runner
 from .pending import PendingKey
 from .settings import get_setting
 from .triggers import Trigger
@@ -69,27 +66,25 @@ def schedule_evaluation(trigger: Trigger, kind: str = pending.Kind.EVALUATE) -> 
         )
         transaction.on_commit(lambda: _send_trigger(trigger, kind))
         return
-    transaction.on_commit(lambda: wake(key))
+    followups.after_commit(evaluations=[key])
 
 
 def schedule_certificate_revocation(trigger: Trigger) -> None:
     schedule_evaluation(trigger, pending.Kind.CERTIFICATE_REVOKED)
 
 
-_held = threading.local()
+def dispatch(work: followups.FollowUps) -> None:
+    """Start follow-up work (registered with :mod:`followups`, which services call): one task
+    per pending evaluation, or one task for a batch of them; one task per outbox message."""
+    keys = list(dict.fromkeys(work.evaluations))
+    if len(keys) == 1:
+        wake(keys[0])
+    elif keys:
+        wake_all(keys)
+    wake_delivery(list(dict.fromkeys(work.messages)))
 
 
-@contextmanager
-def wake_ups_held() -> Iterator[list[PendingKey]]:
-    """Collect the wake-ups sent in this block instead of sending them: a backfill sends its
-    batch's follow-ups together once the batch has committed (see :func:`wake_all`)."""
-    keys: list[PendingKey] = []
-    outer = getattr(_held, "keys", None)
-    _held.keys = keys
-    try:
-        yield keys
-    finally:
-        _held.keys = outer
+followups.set_dispatcher(dispatch)
 
 
 def wake_all(keys: list[PendingKey]) -> None:
@@ -118,10 +113,6 @@ _BATCH = 100
 def wake(key: PendingKey, *, countdown: float | None = None) -> None:
     """Send a wake-up for ``key``; a refused message is logged, never raised (the row stays
     pending and the sweep re-queues it)."""
-    held = getattr(_held, "keys", None)
-    if held is not None and countdown is None:
-        held.append(key)
-        return
     coalesce = countdown is None and coalescing_is_safe()
     try:
         if coalesce and not cache.add(coalesce_key(key), 1, timeout=COALESCE_SECONDS):
@@ -226,11 +217,11 @@ def run_pending(self, user_id: int, kind: str, scope: str) -> str:
     key = PendingKey(int(user_id), str(kind), str(scope))
     _forget_mark(key)  # before reading the row: a later request must send a new wake-up
     try:
-        result = pending.run(key)
+        result = runner.run(key)
     except _TRANSIENT_DB_ERRORS as exc:
         return _retry_after_database_error(self, key, exc)
     if not _eager():
-        if result.outcome == pending.RETRY and (result.retry_in or 0) <= _ETA_WAKE_UP_LIMIT:
+        if result.outcome == runner.RETRY and (result.retry_in or 0) <= _ETA_WAKE_UP_LIMIT:
             wake(key, countdown=result.retry_in)
         maybe_sweep()
     return result.outcome
@@ -257,10 +248,10 @@ def _retry_after_database_error(task: Any, key: PendingKey, exc: DatabaseError) 
     ignore_result=True,
 )
 def run_pending_batch(self, keys: list[list]) -> dict[str, int]:
-    """Do the recorded work of several learners and scopes at once (see pending.run_many)."""
+    """Do the recorded work of several learners and scopes at once (see runner.run_many)."""
     batch = [PendingKey(int(user_id), str(kind), str(scope)) for user_id, kind, scope in keys]
     try:
-        results = pending.run_many(batch)
+        results = runner.run_many(batch)
     except _TRANSIENT_DB_ERRORS as exc:
         return {"database error": len(batch), **_retry_batch_after_database_error(self, exc)}
     outcomes: dict[str, int] = {}
@@ -268,7 +259,7 @@ def run_pending_batch(self, keys: list[list]) -> dict[str, int]:
         outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
         if (
             not _eager()
-            and result.outcome == pending.RETRY
+            and result.outcome == runner.RETRY
             and (result.retry_in or 0) <= _ETA_WAKE_UP_LIMIT
         ):
             wake(key, countdown=result.retry_in)

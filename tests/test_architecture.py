@@ -77,3 +77,18 @@ def test_each_contract_breaks_on_a_probe_import(tmp_path):
         assert line in result.stdout, result.stdout
     # The adapter itself stays allowed: it is the one exception.
     assert "openedx_microcreds.platform ->" not in result.stdout
+
+
+def test_a_service_that_imports_the_task_layer_breaks_the_layers(tmp_path):
+    """Services name their follow-up work (followups.py); importing the task layer from one,
+    even inside a function, would bring back the cycle the layers contract forbids."""
+    tree = _copy_package(tmp_path)
+    pending = tree / "openedx_microcreds" / "pending.py"
+    pending.write_text(
+        pending.read_text()
+        + "\n\ndef _probe():\n    from . import tasks  # noqa\n\n    return tasks\n"
+    )
+    result = _lint(tree)
+    assert result.returncode != 0, result.stdout
+    assert "The task layer sits on the services, which sit on the records BROKEN" in result.stdout
+    assert "openedx_microcreds.pending -> openedx_microcreds.tasks" in result.stdout

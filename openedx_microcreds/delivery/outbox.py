@@ -7,7 +7,7 @@ sent, or retried with exponential backoff and jitter until the retry horizon has
 failed with the channel's reason. :func:`overdue` finds rows whose wake-up was lost and claims
 whose worker died (their lease ran out), for the sweep.
 
-Plain service code: the task layer (``tasks.py``) wakes workers.
+Plain service code: the task layer (``tasks.py``) wakes workers (see :mod:`..followups`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .. import retrying
+from .. import followups, retrying
 from ..models import Award, OutboxMessage
 from ..retrying import Attempt, new_token
 from ..settings import get_setting
@@ -47,13 +46,7 @@ def record(award: Award, event: str) -> list[int]:
             award=award, event=event, channel__in=[row.channel for row in rows], state=State.PENDING
         ).values_list("pk", flat=True)
     )
-
-    def wake() -> None:
-        from ..tasks import wake_delivery
-
-        wake_delivery(ids)
-
-    transaction.on_commit(wake)
+    followups.after_commit(messages=ids)
     return ids
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from .. import awarding, tasks
+from .. import awarding, followups
 from ..models import Award, CredentialDefinition, Evaluation
 from ..platform import PlatformAdapter, PlatformUser
 from ..signing import active_keys_per_batch
@@ -159,13 +159,9 @@ def backfill(
     try:
         for batch in _batches(user_ids, batch_size):
             run = _Batch(platform, course_key, ccx_key, definitions, trigger_id)
-            with (
-                tasks.wake_ups_held() as follow_ups,
-                active_keys_per_batch(),
-                transaction.atomic(),
-            ):
+            with followups.held() as follow_ups, active_keys_per_batch(), transaction.atomic():
                 run.evaluate(batch, on_learner)
-            tasks.wake_all(follow_ups)
+            followups.dispatch(follow_ups)
             counts = counts.merged(run.counts)
             if run.last_user_id:
                 checkpoint.last_user_id = run.last_user_id

@@ -3,9 +3,9 @@ built by the same function as the achievement credentials embed (a test compares
 
 from __future__ import annotations
 
-from ..awarding import parsed_rule
 from ..credentials import Profile
 from ..credentials.loader import OB_V3, VC_V2
+from ..definitions import parsed_rule
 from ..issuing import achievement_for, issuer_profile
 from ..models import CredentialDefinition, Issuer
 from ..signing import NoActiveKeyError, active_signing_key, issuer_id

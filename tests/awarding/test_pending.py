@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from openedx_microcreds import pending, tasks
+from openedx_microcreds import pending, runner, tasks
 from openedx_microcreds.models import Award, Evaluation, PendingEvaluation
 from sandbox import scenario
 from tests.celery_support import REFUSE_AT_ONCE, publishing_to
@@ -76,7 +76,7 @@ def test_the_stacking_follow_up_is_recorded_with_the_award(catalogue, learner):
         key = pending.request(
             scenario_trigger(learner, scenario.DATA_COURSE), pending.Kind.EVALUATE
         )
-        assert pending.run(key).outcome == pending.DONE
+        assert runner.run(key).outcome == runner.DONE
     follow_up = PendingEvaluation.objects.get(user_id=learner.id, scope="credential:data-analyst")
     assert follow_up.state == "pending"
     assert follow_up.trigger["awarded_slug"] == "data-analyst"
@@ -103,11 +103,11 @@ def test_a_request_that_arrives_during_the_evaluation_keeps_the_row_pending(
         pending.request(scenario_trigger(learner, scenario.DATA_COURSE))  # committed meanwhile
         return result
 
-    monkeypatch.setattr(awarding, "process_trigger", evaluate_while_an_event_arrives)
-    assert pending.run(key).outcome == pending.SUPERSEDED
+    monkeypatch.setattr(runner, "process_trigger", evaluate_while_an_event_arrives)
+    assert runner.run(key).outcome == runner.SUPERSEDED
     assert PendingEvaluation.objects.get(user_id=learner.id, scope=key.scope).state == "pending"
-    monkeypatch.setattr(awarding, "process_trigger", evaluate)
-    assert pending.run(key).outcome == pending.DONE
+    monkeypatch.setattr(runner, "process_trigger", evaluate)
+    assert runner.run(key).outcome == runner.DONE
 
 
 def test_a_failing_grade_read_is_retried_with_backoff_and_recorded_once(
@@ -128,7 +128,7 @@ def test_a_failing_grade_read_is_retried_with_backoff_and_recorded_once(
     [failed] = Evaluation.objects.filter(user_id=learner.id, outcome="failed")
     assert row.failed_evaluations == [failed.pk]
 
-    assert pending.run(pending.PendingKey(learner.id, "evaluate", row.scope)).outcome == "done"
+    assert runner.run(pending.PendingKey(learner.id, "evaluate", row.scope)).outcome == "done"
     failed.refresh_from_db()  # the failure record is updated in place: one row, two attempts
     assert (failed.outcome, failed.attempts) == ("awarded", 2)
     assert Evaluation.objects.filter(user_id=learner.id, definition=failed.definition).count() == 1
@@ -147,10 +147,10 @@ def test_work_that_keeps_failing_gives_up_and_retry_failed_brings_it_back(
     fake_platform.fail_next_grade_read(PlatformError("grades service down"), times=2)
     scenario.send_passing_status(learner, scenario.DATA_COURSE)
     key = pending.PendingKey(learner.id, "evaluate", scenario.DATA_COURSE)
-    assert pending.run(key).outcome == pending.GAVE_UP
+    assert runner.run(key).outcome == runner.GAVE_UP
     assert PendingEvaluation.objects.get(user_id=learner.id).state == "failed"
 
-    assert pending.run(key).outcome == pending.NOTHING_TO_DO  # a late wake-up changes nothing
+    assert runner.run(key).outcome == runner.NOTHING_TO_DO  # a late wake-up changes nothing
 
     out = _call(call_command, "microcreds_evaluate", "--retry-failed", "--no-progress")
     assert "Ran 1 pending evaluation(s) left behind: 1 done." in out
@@ -376,19 +376,19 @@ def test_a_batch_reads_its_learners_once_and_keeps_newer_requests_pending(
             pending.request(scenario_trigger(late, scenario.DATA_COURSE))
         return result
 
-    monkeypatch.setattr(awarding, "process_trigger", a_request_arrives_for_one_learner)
+    monkeypatch.setattr(runner, "process_trigger", a_request_arrives_for_one_learner)
     with (
         publishing_to(REFUSING_BROKER, **REFUSE_AT_ONCE),
         CaptureQueriesContext(connection) as queries,
     ):
-        results = pending.run_many(keys)
+        results = runner.run_many(keys)
     user_reads = [
         q for q in queries if 'FROM "auth_user"' in q["sql"] or "FROM `auth_user`" in q["sql"]
     ]
     assert len(user_reads) == 1, [q["sql"] for q in user_reads]
     outcomes = {key.user_id: result.outcome for key, result in results.items()}
-    assert outcomes.pop(late.id) == pending.SUPERSEDED
-    assert set(outcomes.values()) == {pending.DONE}
+    assert outcomes.pop(late.id) == runner.SUPERSEDED
+    assert set(outcomes.values()) == {runner.DONE}
     assert Award.objects.filter(definition__slug="data-analyst").count() == 12
     assert (
         PendingEvaluation.objects.get(user_id=late.id, scope=scenario.DATA_COURSE).state

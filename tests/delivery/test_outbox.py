@@ -38,11 +38,11 @@ def award_for(learner) -> Award:
 
 def award_with_no_worker(learner) -> Award:
     """The award is made here, but no wake-up reaches a worker (the broker refuses them)."""
-    from openedx_microcreds import pending
+    from openedx_microcreds import pending, runner
 
     scenario.grade_analyst(learner, capstone=0.92, analysis=(0.8, 0.9), percent=0.88)
     with publishing_to(REFUSING_BROKER, **REFUSE_AT_ONCE):
-        pending.run(pending.request(trigger(learner)))
+        runner.run(pending.request(trigger(learner)))
     return Award.objects.active().get(user_id=learner.id, definition__slug="data-analyst")
 
 
@@ -69,9 +69,9 @@ def test_an_award_writes_its_messages_with_it_and_each_is_sent_once(catalogue, l
 def test_no_message_without_the_award(catalogue, learner):
     scenario.grade_analyst(learner, capstone=0.92, analysis=(0.8, 0.9), percent=0.88)
     with publishing_to(REFUSING_BROKER, **REFUSE_AT_ONCE), transaction.atomic():
-        from openedx_microcreds import pending
+        from openedx_microcreds import pending, runner
 
-        pending.run(pending.request(trigger(learner)))
+        runner.run(pending.request(trigger(learner)))
         assert OutboxMessage.objects.count() == 2  # written with the award...
         transaction.set_rollback(True)
     assert OutboxMessage.objects.count() == 0  # ...and gone with it

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ... import awarding
+from ...definitions import definitions_for_course
 from ...platform import get_platform
 from ...triggers import master_of_ccx
 from ..backfill import Checkpoint, CheckpointError, Counts, backfill, default_checkpoint_path
@@ -76,9 +76,7 @@ class Command(BaseCommand):
         slug = options["definition"]
         definitions = self._definitions(master or course_key, slug)
         if master:
-            definitions += [
-                d for d in awarding.definitions_for_course(course_key) if d not in definitions
-            ]
+            definitions += [d for d in definitions_for_course(course_key) if d not in definitions]
         checkpoint = self._checkpoint(options, course_key, slug)
 
         user_ids = sorted(
@@ -123,7 +121,7 @@ class Command(BaseCommand):
             self.stdout.write("Backfill complete.")
 
     def _definitions(self, course_key: str, slug: str | None) -> list[Any]:
-        definitions = awarding.definitions_for_course(course_key)
+        definitions = definitions_for_course(course_key)
         if slug is not None:
             chosen = find_definition(slug)  # a clear error for an unknown slug
             definitions = [definition for definition in definitions if definition.slug == slug]

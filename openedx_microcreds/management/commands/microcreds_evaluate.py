@@ -18,7 +18,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ... import awarding, pending
+from ... import awarding, pending, runner
+from ...definitions import definitions_for_course
 from ...models import CredentialDefinition, Evaluation
 from ...platform import PlatformAdapter, get_platform
 from ...triggers import Trigger
@@ -197,7 +198,7 @@ class Command(BaseCommand):
     def _definitions(
         self, course_key: str, slug: str | None, *, dry_run: bool
     ) -> list[CredentialDefinition]:
-        found = awarding.definitions_for_course(course_key)
+        found = definitions_for_course(course_key)
         if slug is None:
             if not found:
                 raise CommandError(f"course {course_key} has no active credential definitions")
@@ -294,9 +295,6 @@ class Command(BaseCommand):
         keys = pending.requeue_failed(limit=options["limit"]) + pending.overdue()
         if not keys:
             return
-        results = Counter(
-            pending.run(key).outcome
-            for key in progress(keys, options=options, desc="pending", unit="learner")
-        )
+        results = Counter(result.outcome for result in runner.run_many(keys).values())
         tally = ", ".join(f"{count} {outcome}" for outcome, count in sorted(results.items()))
         self.stdout.write(f"Ran {len(keys)} pending evaluation(s) left behind: {tally}.")
