@@ -23,7 +23,13 @@ from django.utils import timezone
 
 from ..models import Award, OutboxMessage
 from ..settings import get_setting
-from .channels import PermanentDeliveryError, SkipDelivery, channel_for, channels
+from .channels import (
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+    SkipDelivery,
+    channel_for,
+    channels,
+)
 
 log = logging.getLogger(__name__)
 State = OutboxMessage.State
@@ -92,6 +98,8 @@ def deliver(message_id: int, now: datetime | None = None) -> Delivered:
         return _skip(message, token, str(exc))
     except PermanentDeliveryError as exc:
         return _give_up(message, token, str(exc))
+    except RetryableDeliveryError as exc:  # its text is written for operators already
+        return _retry(message, token, str(exc))
     except Exception as exc:  # noqa: BLE001 - anything else is worth another try
         return _retry(message, token, f"{type(exc).__name__}: {exc}")
     OutboxMessage.objects.filter(pk=message.pk, claim_token=token).update(

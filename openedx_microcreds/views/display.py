@@ -177,14 +177,19 @@ def linkedin_url(
     *,
     name: str,
     organization: str,
+    organization_id: str | int | None = None,
     issued: datetime | None,
     expires: datetime | None,
     cert_url: str,
     cert_id: str,
 ) -> str:
-    """LinkedIn's "add to profile" link for a certification."""
+    """LinkedIn's "add to profile" link for a certification, with the parameters LinkedIn
+    documents: the organization by its numeric LinkedIn id when the site has one (LinkedIn then
+    links its page and logo), by name otherwise."""
     query: dict[str, Any] = {"startTask": "CERTIFICATION_NAME", "name": name}
-    if organization:
+    if organization_id:
+        query["organizationId"] = organization_id
+    elif organization:
         query["organizationName"] = organization
     if issued:
         query["issueYear"], query["issueMonth"] = issued.year, issued.month
