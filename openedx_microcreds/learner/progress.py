@@ -6,7 +6,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from ..awarding import definitions_for_course, explain, held_slugs, parsed_rule
+from ..awarding import (
+    definitions_for_course,
+    definitions_requiring,
+    explain,
+    held_slugs,
+    parsed_rule,
+)
 from ..models import CredentialDefinition
 from ..platform import PlatformUser, get_platform
 from .names import DisplayNames
@@ -36,14 +42,22 @@ def courses_of(learner_id: int) -> list[str]:
 
 def definitions_in(course_key: str) -> list[tuple[CredentialDefinition, str | None]]:
     """The active definitions a course counts for, with the CCX they are read in: a CCX counts
-    for its master course's definitions too (as awarding does)."""
+    for its master course's definitions too (as awarding does), and pathways that stack on
+    the course's credentials count too, however deep."""
     platform = get_platform()
     master = platform.master_course_for_ccx(course_key)
     ccx = course_key if master != course_key else None
     found = definitions_for_course(master)
     if ccx:
         found += definitions_for_course(ccx)
-    return [(definition, ccx) for definition in found]
+    by_pk = {definition.pk: definition for definition in found}
+    to_visit = [definition.slug for definition in found]
+    while to_visit:
+        for stacked in definitions_requiring(to_visit.pop()):
+            if stacked.pk not in by_pk:
+                by_pk[stacked.pk] = stacked
+                to_visit.append(stacked.slug)
+    return [(definition, ccx) for definition in by_pk.values()]
 
 
 def earnable(

@@ -200,6 +200,25 @@ def linkedin_url(
     return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(query)}"
 
 
+def evidence_of(credential: dict) -> list[dict]:
+    """The credential's evidence: what it names (a course by its title) and where it points."""
+    found = []
+    for evidence in _list(credential.get("evidence")):
+        if not isinstance(evidence, dict):
+            continue
+        name = _text(evidence.get("name")) or _text(evidence.get("narrative"))
+        if name:
+            found.append(
+                {
+                    "name": name,
+                    "url": web_url(evidence.get("id")),
+                    "genre": _text(evidence.get("genre")),
+                    "description": _text(evidence.get("description")),
+                }
+            )
+    return found
+
+
 def credential_context(credential: dict) -> dict:
     """The displayable parts of a signed credential. Deliberately nothing about the recipient
     beyond how they are identified: the page is public."""
@@ -218,6 +237,7 @@ def credential_context(credential: dict) -> dict:
         "issuer": issuer_of(credential.get("issuer")),
         "achievement": achievement,
         "results": results_of(subject, achievement["result_descriptions"]),
+        "evidence": evidence_of(credential),
         "valid_from": moment(credential.get("validFrom")),
         "valid_until": moment(credential.get("validUntil")),
         "awarded": moment(credential.get("awardedDate")),
