@@ -814,7 +814,9 @@ class LearnerPreference(models.Model):
     email_notifications = models.BooleanField(
         _("e-mails about my credentials"),
         default=True,
-        help_text=_("E-mail the learner when a credential is issued, renewed, expires or is revoked."),
+        help_text=_(
+            "E-mail the learner when a credential is issued, renewed, expires or is revoked."
+        ),
     )
     modified = models.DateTimeField(_("modified"), auto_now=True)
 

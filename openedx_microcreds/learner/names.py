@@ -27,7 +27,9 @@ class DisplayNames:
         """The name of the credential definition ``slug``; the slug if there is none."""
         if slug not in self._credentials:
             name = (
-                CredentialDefinition.objects.filter(slug=slug).values_list("name", flat=True).first()
+                CredentialDefinition.objects.filter(slug=slug)
+                .values_list("name", flat=True)
+                .first()
             )
             self._credentials[slug] = name or slug
         return self._credentials[slug]

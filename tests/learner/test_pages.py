@@ -148,7 +148,9 @@ def test_the_course_tool_entry_point(rf, mary, viz_staff):
     from django.contrib.auth.models import AnonymousUser
     from opaque_keys.edx.keys import CourseKey
 
-    [entry] = [e for e in entry_points(group="openedx.course_tool") if e.name == "openedx_microcreds"]
+    [entry] = [
+        e for e in entry_points(group="openedx.course_tool") if e.name == "openedx_microcreds"
+    ]
     tool = entry.load()
     assert sorted([tool], key=lambda t: t.title()) == [tool]
     assert tool.title() == "Credentials" and tool.analytics_id() == "openedx_microcreds.credentials"
