@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from .. import wallets
 from ..awarding import parsed_rule
 from ..issuing import public_credential_url
 from ..learner.names import DisplayNames
@@ -52,6 +53,7 @@ def context(award: Award, event: str, learner: PlatformUser) -> dict[str, Any]:
         "credential_url": public_credential_url(award),
         "my_credentials_url": learner_url("learner_credentials"),
         "wallet_url": learner_url("learner_wallet", str(award.uuid)),
+        "wallets_available": bool(wallets.protocols()),
         "course_name": names.course(definition.course_key) if definition.course_key else "",
     }
 

@@ -59,13 +59,23 @@ def test_an_issued_credential_is_announced_with_its_reasons_and_links(award_for,
     assert "- Competency: Data analysis: 86.6%, 75% needed" in text
     assert "course-v1:" not in text
     assert f"https://lms.example.edu/microcreds/credentials/{award.uuid}/" in text
-    assert f"https://lms.example.edu/microcreds/me/credentials/{award.uuid}/wallet/" in text
+    # No wallet protocol is set up: no "add to wallet" link that leads nowhere.
+    assert "/wallet/" not in text and "/wallet/" not in message.alternatives[0][0]
     assert "https://lms.example.edu/microcreds/me/" in text
     [(html, mime)] = message.alternatives
     assert mime == "text/html"
     assert "<h1" in html and "You earned Data Analyst" in html
     assert "Capstone project: 92%, 80% needed" in html
     assert 'lang="en' in html
+
+
+def test_the_add_to_wallet_link_once_a_wallet_protocol_is_set_up(award_for, learner, settings):
+    settings.MICROCREDS_WALLET_PROTOCOLS = ["tests.learner.wallet_protocols.FakeLcw"]
+    award = award_for(learner)
+    [message] = mail.outbox
+    wallet = f"https://lms.example.edu/microcreds/me/credentials/{award.uuid}/wallet/"
+    assert f"Add it to your digital wallet:\n{wallet}" in message.body
+    assert f'href="{wallet}"' in message.alternatives[0][0]
 
 
 def test_revoked_expired_and_renewed_each_have_their_own_words(
