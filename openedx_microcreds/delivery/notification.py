@@ -30,7 +30,12 @@ def learner_url(name: str, *args: Any) -> str:
 def context(award: Award, event: str, learner: PlatformUser) -> dict[str, Any]:
     """Everything the templates show; plain values (edx-ace serializes the context)."""
     document = award.credential or {}
-    shown = display.credential_context(document)
+    # Only the names and the end of validity: not the whole page context (which renders the
+    # criteria's Markdown), a third of the time of building a message.
+    subject = document.get("credentialSubject") or {}
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    achievement = achievement if isinstance(achievement, dict) else {}
+    issuer = display.issuer_of(document.get("issuer"))
     definition = award.definition
     names = DisplayNames()
     reasons: list[tuple[int, str]] = []
@@ -41,12 +46,14 @@ def context(award: Award, event: str, learner: PlatformUser) -> dict[str, Any]:
         except Exception:  # noqa: BLE001 - the rule changed since: the engine's own words
             rule = None
         reasons = checklist(rule, explanation, definition.course_key, names).lines()
-    valid_until = shown["valid_until"] or award.valid_until
+    valid_until = display.moment(document.get("validUntil")) or award.valid_until
     return {
         "event": event,
         "learner_name": learner.full_name or learner.username,
-        "credential_name": shown["achievement"]["name"] or shown["name"] or definition.name,
-        "issuer_name": shown["issuer"]["name"] or definition.issuer.name,
+        "credential_name": _text(achievement.get("name"))
+        or _text(document.get("name"))
+        or definition.name,
+        "issuer_name": issuer["name"] or definition.issuer.name,
         "reasons": [{"depth": depth, "text": text} for depth, text in reasons],
         "revocation_reason": award.revocation_reason if event == "revoked" else "",
         "valid_until": valid_until.date().isoformat() if valid_until else "",
@@ -56,6 +63,10 @@ def context(award: Award, event: str, learner: PlatformUser) -> dict[str, Any]:
         "wallets_available": bool(wallets.protocols()),
         "course_name": names.course(definition.course_key) if definition.course_key else "",
     }
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def render(values: dict[str, Any], language: str | None = None) -> tuple[str, str, str]:
