@@ -69,7 +69,6 @@ def my_credentials(request: HttpRequest) -> HttpResponse:
         "emails_on": preferences.wants_emails(learner.id),
         "emails_site_wide": get_setting("MICROCREDS_LEARNER_EMAILS_ENABLED"),
         "saved": request.GET.get("saved") == "1",
-        "names": names,
     }
     return _page(request, "openedx_microcreds/learner/credentials.html", context)
 
@@ -118,11 +117,10 @@ def wallet(request: HttpRequest, award_id: str) -> HttpResponse:
     award = credentials.own_award(request.user.pk, award_id)
     if award is None:
         raise Http404
-    held = next(
-        (item for item in credentials.held(request.user.pk) if item.award.pk == award.pk), None
-    )
-    if held is None:
+    found = credentials.held(request.user.pk, award_pk=award.pk)
+    if not found:  # superseded by a renewal: the renewed one is on the learner's page
         raise Http404
+    held = found[0]
     offers = []
     problems = []
     if held.is_active:

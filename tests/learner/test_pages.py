@@ -222,3 +222,27 @@ class TestAddToWallet:
         award = awards["data-visualizer"]
         text = text_of(login(client, mary).get(f"{ME}credentials/{award.uuid}/wallet/"))
         assert "Adding credentials to a digital wallet is not set up on this site yet." in text
+
+
+def test_progress_says_when_every_requirement_is_met(client, catalogue, fake_platform):
+    """Grades that meet the rule but no award yet (no grade event since): the page says the
+    credential comes with the next grade update, not that it was earned."""
+    learner = fake_platform.add_user("nia", "nia@example.edu", "Nia Ready")
+    scenario.grade_analyst(learner, capstone=0.95, analysis=(0.9, 0.9), percent=0.9)
+    text = text_of(login(client, learner).get(ME))
+    assert "You have no credentials yet." in text
+    assert "Your grades meet every requirement." in text
+    assert "Capstone project 95%, 80% needed" in text
+
+
+def test_progress_that_cannot_be_read_says_so(client, catalogue, fake_platform):
+    from openedx_microcreds.platform import PlatformError
+
+    learner = fake_platform.add_user("ola", "ola@example.edu", "Ola Unread")
+    scenario.grade_analyst(learner, capstone=0.5, analysis=(0.9, 0.9), percent=0.9)
+    scenario.grade_visualizer(learner, exam=0.5, percent=0.6)
+    login(client, learner)
+    fake_platform.fail_next_grade_read(PlatformError("grades service down"))
+    text = text_of(client.get(ME))
+    assert "Your progress cannot be read right now." in text
+    assert "Exam average in Data Visualization 50%, 70% needed" in text  # the others still show
