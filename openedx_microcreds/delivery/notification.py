@@ -61,7 +61,6 @@ def context(award: Award, event: str, learner: PlatformUser) -> dict[str, Any]:
         "my_credentials_url": learner_url("learner_credentials"),
         "wallet_url": learner_url("learner_wallet", str(award.uuid)),
         "wallets_available": bool(wallets.protocols()),
-        "course_name": names.course(definition.course_key) if definition.course_key else "",
     }
 
 
