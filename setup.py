@@ -41,6 +41,10 @@ setup(
         # rest of the text. edx-platform does not pin it. The renderer sets validateLink and a
         # core rule, an API a new major release may change.
         "markdown-it-py>=4.3,<5",
+        # Learner pages: badge artwork for baked images (the LMS ships Pillow; 10.1 is the first
+        # with a scalable built-in font), and QR codes of wallet offers (pure Python).
+        "Pillow>=10.1",
+        "segno>=1.5",
     ],
     extras_require={
         "eventbus": ["edx-event-bus-redis>=0.3"],
@@ -54,6 +58,10 @@ setup(
         ],
         "cms.djangoapp": [
             "openedx_microcreds=openedx_microcreds.apps:MicrocredsConfig",
+        ],
+        # The course home's "Tools" list (openedx/features/course_experience/course_tools.py).
+        "openedx.course_tool": [
+            "openedx_microcreds=openedx_microcreds.course_tool:CredentialsCourseTool",
         ],
     },
     classifiers=[

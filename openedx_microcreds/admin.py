@@ -29,6 +29,7 @@ from .models import (
     CredentialDefinition,
     Evaluation,
     Issuer,
+    OutboxMessage,
     PendingEvaluation,
     SigningKey,
 )
@@ -392,3 +393,83 @@ class PendingEvaluationAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
             % {"count": len(keys)},
             messages.SUCCESS,
         )
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
+    """Messages about awards (e-mails, wallet pushes): sent, waiting to retry, skipped (with
+    the reason) or failed (with the error), and an action to send failed ones again."""
+
+    list_display = (
+        "pk",
+        "event",
+        "channel",
+        "state",
+        "award_link",
+        "attempts",
+        "created",
+        "due_at",
+        "sent_at",
+        "short_error",
+    )
+    list_filter = ("state", "event", "channel")
+    search_fields = ("=pk", "award__uuid", "award__user__username", "channel")
+    list_select_related = ("award", "award__definition")
+    date_hierarchy = "created"
+    fields = (
+        "award_link",
+        "event",
+        "channel",
+        "state",
+        "attempts",
+        "created",
+        "due_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+    )
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_retry_permission(self, request: Any) -> bool:
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    @admin.display(description=_("award"))
+    def award_link(self, obj: OutboxMessage) -> str:
+        from django.urls import reverse
+
+        url = reverse("admin:openedx_microcreds_award_change", args=[obj.award_id])
+        return format_html('<a href="{}">{} ({})</a>', url, obj.award.uuid, obj.award.definition)
+
+    @admin.display(description=_("error or reason"))
+    def short_error(self, obj: OutboxMessage) -> str:
+        return (obj.last_error[:80] + "...") if len(obj.last_error) > 80 else obj.last_error
+
+    @admin.action(description=_("Send selected messages again now"), permissions=["retry"])
+    def send_again(self, request: Any, queryset: Any) -> None:
+        from .delivery import outbox
+        from .tasks import wake_delivery
+
+        chosen = outbox.retry([row.pk for row in queryset])
+        wake_delivery(chosen)
+        left = queryset.count() - len(chosen)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message queued again.", "%(count)d messages queued again.", len(chosen)
+            )
+            % {"count": len(chosen)},
+            messages.SUCCESS,
+        )
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d message was sent or is being sent: left as it is.",
+                    "%(count)d messages were sent or are being sent: left as they are.",
+                    left,
+                )
+                % {"count": left},
+                messages.WARNING,
+            )

@@ -215,7 +215,7 @@ def achievement_for(
         id=achievement_url(definition),
         name=definition.name,
         description=definition.description or definition.name,
-        criteria_narrative=definition.criteria_narrative or rules.describe(rule),
+        criteria_narrative=definition.criteria_narrative or _described(definition, rule),
         achievement_type=definition.achievement_type,
         image=Image(definition.image_url, caption=definition.name)
         if definition.image_url
@@ -224,6 +224,20 @@ def achievement_for(
         result_descriptions=list(result_descriptions(definition, rule).values()),
         creator=creator,
         version=str(definition.version),
+    )
+
+
+def _described(definition: CredentialDefinition, rule: rules.Rule) -> str:
+    """The criteria generated from the rule, naming courses by their titles and credentials by
+    their names ("Hold the credential **Data Analyst**"), never by keys or slugs."""
+    from .learner.names import DisplayNames
+
+    names = DisplayNames()
+    courses = rules.referenced_courses(rule, definition.course_key)
+    return rules.describe(
+        rule,
+        course_names={key: names.course(key) for key in courses},
+        credential_names=names.credentials(sorted(rules.required_credentials(rule))),
     )
 
 
@@ -260,13 +274,17 @@ def _recipient(learner: PlatformUser) -> Recipient:
 
 
 def _evidence(definition: CredentialDefinition, rule: rules.Rule) -> list[Evidence]:
+    from .learner.names import DisplayNames
+
     base = issuer_base_url()
+    names = DisplayNames()
     evidence = []
     for course in sorted(rules.referenced_courses(rule, definition.course_key)):
+        title = names.course(course)
         evidence.append(
             Evidence(
                 id=f"{base}/courses/{course}/about",
-                name=f"Course {course}",
+                name=title if title != course else f"Course {course}",
                 genre="Course",
             )
         )

@@ -787,3 +787,43 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} of award {self.award_id} via {self.channel} ({self.state})"
+
+
+class LearnerPreference(models.Model):
+    """
+    A learner's own choices about the plugin: for now, whether they get e-mails about their
+    credentials. No row means the defaults (e-mails on).
+
+    Kept by the plugin rather than in the platform's user preferences: the e-mail channel reads
+    it in the worker that sends, in the outbox's own database, the same way on every Open edX
+    release and in the sandbox, and the learner's page writes it with one form.
+
+    Retirement: a learner's retirement must delete their row.
+
+    .. pii: The learner (user FK) and their notification choice.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="microcreds_preference",
+        verbose_name=_("learner"),
+    )
+    email_notifications = models.BooleanField(
+        _("e-mails about my credentials"),
+        default=True,
+        help_text=_(
+            "E-mail the learner when a credential is issued, renewed, expires or is revoked."
+        ),
+    )
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("learner preference")
+        verbose_name_plural = _("learner preferences")
+
+    def __str__(self) -> str:
+        state = "on" if self.email_notifications else "off"
+        return f"user={self.user_id} e-mails {state}"

@@ -152,6 +152,11 @@ class PlatformAdapter(abc.ABC):
     def enrolled_learners(self, course_key: Any) -> Iterator[int]:
         """Ids of the learners actively enrolled in the course, in ascending order."""
 
+    @abc.abstractmethod
+    def enrolled_courses(self, user_id: int) -> list[str]:
+        """Keys of the course runs (and CCXs) the learner is actively enrolled in, oldest
+        enrollment first."""
+
     def master_course_for_ccx(self, ccx_key: Any) -> str:
         """The master course of a CCX course key (a plain course key is returned unchanged)."""
         key = parse_course_key(ccx_key)
@@ -284,6 +289,19 @@ class EdxPlatform(PlatformAdapter):
             .values_list("user_id", flat=True)
         )
         yield from user_ids.iterator(chunk_size=2000)
+
+    def enrolled_courses(self, user_id: int) -> list[str]:
+        # CourseEnrollment (common/djangoapps/student/models/course_enrollment.py): one row per
+        # learner and course run, kept with is_active=False on unenrollment; course_id is the
+        # CourseOverview key (a CourseKeyField), so the values are CourseKey objects.
+        from common.djangoapps.student.models import CourseEnrollment
+
+        keys = (
+            CourseEnrollment.objects.filter(user_id=user_id, is_active=True)
+            .order_by("created")
+            .values_list("course_id", flat=True)
+        )
+        return [str(key) for key in keys]
 
 
 def snapshot_from_course_grade(

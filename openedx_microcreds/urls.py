@@ -9,6 +9,7 @@ did:web of the issuer): never change them.
 from django.urls import path
 
 from . import views
+from .views import learner
 
 app_name = "openedx_microcreds"
 
@@ -24,4 +25,28 @@ urlpatterns = [
     # did:web:<host>:microcreds:issuers:<pk> for sites with several issuers. Taken as text, so
     # that "07" gets the same 404 as an unknown id rather than serving issuer 7 a second time.
     path("issuers/<str:issuer_id>/did.json", views.issuer_did, name="issuer_did_by_pk"),
+    # The signed-in learner's pages (LMS login; each shows the learner's own data only).
+    path("me/", learner.my_credentials, name="learner_credentials"),
+    path("me/notifications/", learner.notifications, name="learner_notifications"),
+    path(
+        "me/credentials/<str:award_id>/credential.json",
+        learner.download,
+        {"kind": "json"},
+        name="learner_download_json",
+    ),
+    path(
+        "me/credentials/<str:award_id>/badge.png",
+        learner.download,
+        {"kind": "png"},
+        name="learner_download_png",
+    ),
+    path(
+        "me/credentials/<str:award_id>/badge.svg",
+        learner.download,
+        {"kind": "svg"},
+        name="learner_download_svg",
+    ),
+    path("me/credentials/<str:award_id>/wallet/", learner.wallet, name="learner_wallet"),
+    # The course tool (openedx.course_tool entry point): course keys hold ":" and "+".
+    path("courses/<path:course_id>/", learner.course, name="learner_course"),
 ]

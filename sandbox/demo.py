@@ -48,6 +48,12 @@ LEARNERS = [
     ("katherine", "Katherine Johnson", "strong capstone, competency activities too weak"),
     ("linus", "Linus Torvalds", "does not pass Data101"),
     ("barbara", "Barbara Liskov", "passes Viz201's exams"),
+    (
+        "mary",
+        "Mary Somerville",
+        "earns Data101's credential, loses it (plagiarised capstone, regraded to 72 %), "
+        "then passes Viz201",
+    ),
 ]
 
 
@@ -73,6 +79,23 @@ def play_events() -> None:
         s.send_passing_status(users[name], s.DATA_COURSE, is_passing=name != "linus")
     s.send_certificate_created(users["ada"], s.VIZ_COURSE)
     s.send_passing_status(users["barbara"], s.VIZ_COURSE)
+    play_mary(users["mary"])
+
+
+def play_mary(mary) -> None:
+    """A learner page with every state: an active credential, a revoked one (with its reason)
+    and one in progress ("Capstone project: 72%, 80% needed")."""
+    from openedx_microcreds.models import Award
+    from openedx_microcreds.revocation import revoke
+    from sandbox import scenario as s
+
+    s.grade_analyst(mary, capstone=0.9, analysis=(0.85, 0.8), percent=0.86)
+    s.send_passing_status(mary, s.DATA_COURSE)
+    analyst = Award.objects.get(user__username="mary", definition__slug="data-analyst")
+    revoke(analyst, reason="plagiarised capstone; regraded to 72 %")
+    s.grade_analyst(mary, capstone=0.72, analysis=(0.85, 0.8), percent=0.81)
+    s.grade_visualizer(mary, exam=0.82, percent=0.84)
+    s.send_passing_status(mary, s.VIZ_COURSE)
 
 
 def why(evaluation) -> str:
@@ -127,11 +150,25 @@ def revoke_one():
     return revoke(award, reason="issued in error: exam regraded").award
 
 
+def write_baked(award, directory: Path) -> dict:
+    """The award's badge as PNG and SVG images with the credential baked in (Open Badges 3.0),
+    as the learner downloads them from their page."""
+    from openedx_microcreds.learner.credentials import baked_png, baked_svg
+
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"{award.definition.slug}-{award.user.username}"
+    png, svg = directory / f"{stem}.png", directory / f"{stem}.svg"
+    png.write_bytes(baked_png(award))
+    svg.write_text(baked_svg(award), encoding="utf-8")
+    return {"png": str(png.relative_to(OUTPUT)), "svg": str(svg.relative_to(OUTPUT))}
+
+
 def write_output(rows: list[dict], issuer, logins: dict) -> dict:
     from openedx_microcreds.issuing import public_credential_url
     from openedx_microcreds.models import Award, StatusList
     from openedx_microcreds.signing import issuer_did_document
     from openedx_microcreds.status import signed_status_list, status_list_url
+    from sandbox.models import FakeCourse
 
     status_list = StatusList.objects.get(issuer=issuer)
     list_url = status_list_url(status_list)
@@ -146,17 +183,18 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
     for award in Award.objects.select_related("user", "definition").order_by("pk"):
         path = credentials_dir / f"{award.definition.slug}-{award.user.username}.json"
         path.write_text(json.dumps(award.credential, indent=2, ensure_ascii=False) + "\n")
-        awards.append(
-            {
-                "learner": award.user.username,
-                "credential": award.definition.slug,
-                "state": award.state,
-                "credential_id": award.credential_id,
-                "file": str(path.relative_to(OUTPUT)),
-                "public_url": public_credential_url(award),
-                "verify": f"microcreds verify {verify_args} {path.relative_to(OUTPUT)}",
-            }
-        )
+        entry = {
+            "learner": award.user.username,
+            "credential": award.definition.slug,
+            "state": award.state,
+            "credential_id": award.credential_id,
+            "file": str(path.relative_to(OUTPUT)),
+            "public_url": public_credential_url(award),
+            "verify": f"microcreds verify {verify_args} {path.relative_to(OUTPUT)}",
+        }
+        if award.is_active:
+            entry["baked"] = write_baked(award, OUTPUT / "baked")
+        awards.append(entry)
     summary = {
         "base_url": BASE_URL,
         "issuer_did": issuer.did,
@@ -166,6 +204,14 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
         "awards": awards,
         "evaluations": rows,
         "logins": logins,
+        "learner_pages": {
+            "my_credentials": f"{BASE_URL}/microcreds/me/",
+            "courses": {
+                key: f"{BASE_URL}/microcreds/courses/{key}/"
+                for key in sorted(FakeCourse.objects.values_list("key", flat=True))
+            },
+        },
+        "mail": "mail/",
     }
     (OUTPUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
@@ -248,11 +294,20 @@ def main() -> int:
     print("   Check them offline (each award's command is in summary.json under 'verify'):")
     print(f"     cd {OUTPUT} && {REPO}/.venv/bin/{first['verify']}")
     print(f"   and the revoked one, which fails its status check:  ... {revoked_entry['file']}")
+    baked = sum(1 for award in summary["awards"] if "baked" in award)
+    print(
+        f"   Badge images with the credential baked in (PNG and SVG) of the {baked} active "
+        f"credentials: {OUTPUT / 'baked'}"
+    )
+    mails = sorted((OUTPUT / "mail").glob("*.log")) if (OUTPUT / "mail").exists() else []
+    print(f"\n== {len(mails)} e-mails to the learners, one file each, in {OUTPUT / 'mail'}")
     learners = ", ".join(logins["learners"]["usernames"])
     print(
         f"\n== Log in at {logins['login_url']} as {STAFF_USERNAME} / {DEMO_PASSWORD} for the "
         f"admin ({logins['admin_url']});\n   the learners ({learners}) log in with the "
-        f"password {DEMO_PASSWORD} too."
+        f"password {DEMO_PASSWORD} too.\n   A learner sees their credentials and progress at "
+        f"{summary['learner_pages']['my_credentials']} (try mary: active, revoked and in "
+        f"progress)."
     )
     if os.environ.get("NO_SERVE"):
         return 0

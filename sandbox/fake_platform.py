@@ -328,6 +328,14 @@ class FakePlatform(PlatformAdapter):
         )
         yield from user_ids.iterator(chunk_size=2000)
 
+    def enrolled_courses(self, user_id: int) -> list[str]:
+        # As CourseEnrollment rows: active ones only, oldest first (a CCX learner is enrolled
+        # in the CCX, not in its master course).
+        from .models import FakeEnrollment
+
+        rows = FakeEnrollment.objects.filter(user_id=user_id, is_active=True).order_by("pk")
+        return list(rows.values_list("course__key", flat=True))
+
 
 def _course(course_key: Any):
     from .models import FakeCourse

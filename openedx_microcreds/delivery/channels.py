@@ -4,7 +4,9 @@ A channel decides which messages an award event needs (``targets``: for example 
 the learner receives e-mails, ``ob3:12`` for each backpack they connected) and sends one
 (``send``). It reports a failure by raising :class:`RetryableDeliveryError` (tried again with
 backoff: the host was down, a timeout) or :class:`PermanentDeliveryError` (no use retrying:
-the host refused the credential); anything else counts as retryable.
+the host refused the credential); anything else counts as retryable. A message that must not be
+sent after all (the learner opted out, has no address) raises :class:`SkipDelivery`: it is
+recorded as skipped, with the reason, and neither retried nor counted as a failure.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ class RetryableDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """Retrying would fail the same way."""
+
+
+class SkipDelivery(DeliveryError):
+    """Nothing to send, on purpose: the text says why (shown to operators)."""
 
 
 class Channel(abc.ABC):

@@ -22,7 +22,13 @@ from .. import followups, retrying
 from ..models import Award, OutboxMessage
 from ..retrying import Attempt, new_token
 from ..settings import get_setting
-from .channels import PermanentDeliveryError, channel_for, channels
+from .channels import (
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+    SkipDelivery,
+    channel_for,
+    channels,
+)
 
 log = logging.getLogger(__name__)
 State = OutboxMessage.State
@@ -55,6 +61,7 @@ Delivered = Attempt
 
 NOTHING_TO_DO = "nothing to do"
 SENT = "sent"
+SKIPPED = "skipped"
 RETRY = "retry later"
 FAILED = "failed"
 
@@ -76,14 +83,32 @@ def deliver(message_id: int, now: datetime | None = None) -> Delivered:
         if channel is None:
             raise PermanentDeliveryError(f"no delivery channel handles {message.channel!r}")
         channel.send(message)
+    except SkipDelivery as exc:
+        return _skip(message, token, str(exc))
     except PermanentDeliveryError as exc:
         return _give_up(message, token, str(exc))
+    except RetryableDeliveryError as exc:  # its text is written for operators already
+        return _retry(message, token, str(exc))
     except Exception as exc:  # noqa: BLE001 - anything else is worth another try
         return _retry(message, token, f"{type(exc).__name__}: {exc}")
     OutboxMessage.objects.filter(pk=message.pk, claim_token=token).update(
         state=State.SENT, sent_at=timezone.now(), last_error=""
     )
     return Delivered(SENT)
+
+
+def _skip(message: OutboxMessage, token: int, reason: str) -> Delivered:
+    OutboxMessage.objects.filter(pk=message.pk, claim_token=token).update(
+        state=State.SKIPPED, last_error=reason[:2000]
+    )
+    log.info(
+        "microcreds: %s of award %s via %s skipped: %s",
+        message.event,
+        message.award_id,
+        message.channel,
+        reason,
+    )
+    return Delivered(SKIPPED, reason)
 
 
 def _retry(message: OutboxMessage, token: int, error: str) -> Delivered:

@@ -93,9 +93,30 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
    ``unverified`` (identity verification missing); the last says nothing about learning.
 
 .. setting_name: MICROCREDS_DELIVERY_CHANNELS
-.. setting_default: []
+.. setting_default: ["openedx_microcreds.delivery.email.EmailChannel"]
 .. setting_description: Dotted paths of the delivery channels (e-mail, wallet pushes) that get
    a message about each award event, through the outbox.
+
+.. setting_name: MICROCREDS_LEARNER_EMAILS_ENABLED
+.. setting_default: True
+.. setting_description: Site-wide switch of the e-mails to learners (issued, renewed, expired,
+   revoked). When False no e-mail is queued, and e-mails already queued are skipped with that
+   reason. Each learner can also turn them off for themselves on their credentials page.
+
+.. setting_name: MICROCREDS_EMAIL_VIA_ACE
+.. setting_default: None
+.. setting_description: Send the e-mails through edx-ace (as the LMS sends its own): None uses
+   edx-ace when its app (``edx_ace``) is installed, as in the LMS, and Django's e-mail backend
+   otherwise; True/False force one or the other.
+
+.. setting_name: MICROCREDS_EMAIL_FROM
+.. setting_default: None
+.. setting_description: The From address of the e-mails; None uses DEFAULT_FROM_EMAIL.
+
+.. setting_name: MICROCREDS_LINKEDIN_ORGANIZATION_ID
+.. setting_default: None
+.. setting_description: The issuer's numeric LinkedIn organization id: "Add to profile" links
+   then name the organization by id (LinkedIn shows its logo), otherwise by the issuer's name.
 
 .. setting_name: MICROCREDS_WALLET_PROTOCOLS
 .. setting_default: []
@@ -152,7 +173,11 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_IGNORE_EVENT_BUS_COPIES": None,
     "MICROCREDS_CERTIFICATE_TRIGGER_STATUSES": ["downloadable", "generating"],
     "MICROCREDS_CERTIFICATE_REVOKING_STATUSES": ["unavailable", "notpassing"],
-    "MICROCREDS_DELIVERY_CHANNELS": [],
+    "MICROCREDS_DELIVERY_CHANNELS": ["openedx_microcreds.delivery.email.EmailChannel"],
+    "MICROCREDS_LEARNER_EMAILS_ENABLED": True,
+    "MICROCREDS_EMAIL_VIA_ACE": None,
+    "MICROCREDS_EMAIL_FROM": None,
+    "MICROCREDS_LINKEDIN_ORGANIZATION_ID": None,
     "MICROCREDS_WALLET_PROTOCOLS": [],
     "MICROCREDS_OUTBOX_RETRY_BASE_SECONDS": 30,
     "MICROCREDS_OUTBOX_RETRY_MAX_SECONDS": 6 * 3600,

@@ -177,14 +177,19 @@ def linkedin_url(
     *,
     name: str,
     organization: str,
+    organization_id: str | int | None = None,
     issued: datetime | None,
     expires: datetime | None,
     cert_url: str,
     cert_id: str,
 ) -> str:
-    """LinkedIn's "add to profile" link for a certification."""
+    """LinkedIn's "add to profile" link for a certification, with the parameters LinkedIn
+    documents: the organization by its numeric LinkedIn id when the site has one (LinkedIn then
+    links its page and logo), by name otherwise."""
     query: dict[str, Any] = {"startTask": "CERTIFICATION_NAME", "name": name}
-    if organization:
+    if organization_id:
+        query["organizationId"] = organization_id
+    elif organization:
         query["organizationName"] = organization
     if issued:
         query["issueYear"], query["issueMonth"] = issued.year, issued.month
@@ -193,6 +198,25 @@ def linkedin_url(
     query["certUrl"] = cert_url
     query["certId"] = cert_id
     return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(query)}"
+
+
+def evidence_of(credential: dict) -> list[dict]:
+    """The credential's evidence: what it names (a course by its title) and where it points."""
+    found = []
+    for evidence in _list(credential.get("evidence")):
+        if not isinstance(evidence, dict):
+            continue
+        name = _text(evidence.get("name")) or _text(evidence.get("narrative"))
+        if name:
+            found.append(
+                {
+                    "name": name,
+                    "url": web_url(evidence.get("id")),
+                    "genre": _text(evidence.get("genre")),
+                    "description": _text(evidence.get("description")),
+                }
+            )
+    return found
 
 
 def credential_context(credential: dict) -> dict:
@@ -213,6 +237,7 @@ def credential_context(credential: dict) -> dict:
         "issuer": issuer_of(credential.get("issuer")),
         "achievement": achievement,
         "results": results_of(subject, achievement["result_descriptions"]),
+        "evidence": evidence_of(credential),
         "valid_from": moment(credential.get("validFrom")),
         "valid_until": moment(credential.get("validUntil")),
         "awarded": moment(credential.get("awardedDate")),

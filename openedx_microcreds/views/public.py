@@ -17,6 +17,7 @@ from django.utils import timezone
 from ..credentials import VerificationReport, verify_credential
 from ..issuing import public_credential_url
 from ..models import Award, CredentialDefinition
+from ..settings import get_setting
 from ..signing import NoActiveKeyError, issuer_did_document
 from ..status import signed_status_list, status_list_url
 from . import display, http
@@ -96,8 +97,12 @@ def _credential_page(award: Award) -> HttpResponse:
     standing = display.standing(award, shown["valid_until"], now)
     public_url = public_credential_url(award)
     issued = shown["awarded"] or shown["valid_from"]
+    from ..learner.credentials import image_src
+
     context = {
         "credential": shown,
+        # The credential's own image (https, loaded by the browser), else generated artwork.
+        "image_src": image_src(award, shown),
         "standing": standing,
         "report": report,
         "checks": display.checks_of(report.checks),
@@ -109,6 +114,7 @@ def _credential_page(award: Award) -> HttpResponse:
         "linkedin_url": display.linkedin_url(
             name=shown["achievement"]["name"] or shown["name"],
             organization=shown["issuer"]["name"],
+            organization_id=get_setting("MICROCREDS_LINKEDIN_ORGANIZATION_ID"),
             issued=issued,
             expires=shown["valid_until"],
             cert_url=public_url,

@@ -15,6 +15,8 @@ Environment:
   that ``sandbox/manage.py`` commands run after ``make demo`` see what it created.
 * ``MICROCREDS_SANDBOX_DEBUG=0``: DEBUG off (the served demo runs so).
 * ``MICROCREDS_CELERY_BROKER``: a broker URL; tasks then run on a worker instead of eagerly.
+* E-mails to learners are written as files to ``demo-output/mail/`` (Django's file backend);
+  ``MICROCREDS_SANDBOX_EMAIL_BACKEND`` picks another backend. Tests use pytest-django's locmem.
 """
 
 import os
@@ -140,6 +142,13 @@ def platform_queues(variant: str) -> tuple[str, dict]:
         queues["edx.lms.core.default"] = {}
     return default, queues
 
+
+# No mail server in the sandbox: each e-mail is a file in demo-output/mail/.
+EMAIL_BACKEND = os.environ.get(
+    "MICROCREDS_SANDBOX_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = str(DEMO_OUTPUT_DIR / "mail")
+DEFAULT_FROM_EMAIL = "credentials@example.edu"
 
 LMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_LMS_URL", "http://localhost:8000")
 CMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_CMS_URL", "http://localhost:8010")

@@ -112,6 +112,32 @@ def test_the_demo_prints_and_records_the_logins(demo_run):
         assert key in summary
 
 
+def test_the_demo_bakes_badges_and_mails_the_learners(demo_run):
+    from openedx_microcreds.credentials.baking import read_png, read_svg
+
+    output, stdout, summary = demo_run
+    for award in summary["awards"]:
+        credential = (output / award["file"]).read_text()
+        if award["state"] != "active":
+            assert "baked" not in award
+            continue
+        baked = award["baked"]
+        assert json.loads(read_png((output / baked["png"]).read_bytes())) == json.loads(credential)
+        assert json.loads(read_svg((output / baked["svg"]).read_text())) == json.loads(credential)
+    mails = sorted((output / "mail").glob("*.log"))
+    subjects = [
+        line
+        for mail in mails
+        for line in mail.read_text().splitlines()
+        if line.startswith("Subject:")
+    ]
+    assert "Subject: Example University revoked your credential Data Visualizer" in subjects
+    assert "Subject: You earned Data Pathway, a credential from Example University" in subjects
+    assert f"== {len(mails)} e-mails to the learners, one file each, in {output / 'mail'}" in stdout
+    assert summary["learner_pages"]["my_credentials"] == "http://127.0.0.1:8000/microcreds/me/"
+    assert "(try mary: active, revoked and in progress)" in stdout
+
+
 def test_manage_py_sees_the_demo_database_by_default(demo_run):
     output, _stdout, _summary = demo_run
     env = {**sandbox_env(), "DEMO_OUTPUT": str(output)}  # no MICROCREDS_SQLITE_PATH
@@ -205,3 +231,37 @@ def test_in_a_browser(server, demo_run, tmp_path):
             browser.close()
     for name in ("404", "login", "admin", "admin-definition-errors", "credential", "achievement"):
         assert (shots / f"{name}.png").stat().st_size > 5_000, name
+
+
+def test_a_learner_in_the_demo(server, demo_run, tmp_path):
+    """Mary signs in and finds her credentials: active, revoked with its reason, and the one
+    she is working towards again, with her numbers; then her credential's public page."""
+    from playwright.sync_api import sync_playwright
+
+    _output, _stdout, summary = demo_run
+    shots = _shots_dir(tmp_path)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(f"{server}/login/?next=/microcreds/me/")
+            page.fill("#id_username", "mary")
+            page.fill("#id_password", summary["logins"]["learners"]["password"])
+            page.click("input[type=submit]")
+            page.wait_for_url(f"{server}/microcreds/me/")
+            text = page.inner_text("main")
+            assert "Reason: plagiarised capstone; regraded to 72 %" in text
+            assert "72%, 80% needed" in text
+            page.screenshot(path=shots / "demo-learner-me.png", full_page=True)
+
+            award = next(
+                a for a in summary["awards"] if a["learner"] == "mary" and a["state"] == "active"
+            )
+            page.goto(_local(award["public_url"], server))
+            assert "Verified" in page.inner_text(".mc-verdict")
+            assert "Data Visualization" in page.inner_text(".mc-evidence")
+            image = page.query_selector("img.mc-image")
+            assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+            page.screenshot(path=shots / "demo-credential.png", full_page=True)
+        finally:
+            browser.close()

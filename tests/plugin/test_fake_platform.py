@@ -188,6 +188,21 @@ def test_enrolled_learners(fake_platform):
         list(get_platform().enrolled_learners("course-v1:Other+X+Y"))
 
 
+def test_enrolled_courses(fake_platform):
+    """A learner's active enrollments, oldest first; unenrolling keeps the row, inactive."""
+    other = "course-v1:Other+Viz+2026"
+    fake_platform.add_course(COURSE, "Credentials 101")
+    fake_platform.add_course(other, "Charts")
+    ada, bob = fake_platform.add_user("ada"), fake_platform.add_user("bob")
+    fake_platform.enroll(ada, other)
+    fake_platform.enroll(ada, COURSE)
+    fake_platform.enroll(bob, COURSE)
+    assert get_platform().enrolled_courses(ada.id) == [other, COURSE]
+    fake_platform.unenroll(ada, other)
+    assert get_platform().enrolled_courses(ada.id) == [COURSE]
+    assert get_platform().enrolled_courses(99_999) == []
+
+
 class TestCcx:
     """A CCX as edx-platform has it: a run of its master course whose learners are enrolled and
     graded under the CCX key only, with its blocks keyed by ``ccx-block-v1:`` locators."""
@@ -235,6 +250,7 @@ class TestCcx:
     def test_learners_are_enrolled_in_the_ccx_not_its_master(self, ada):
         assert list(get_platform().enrolled_learners(CCX)) == [ada.id]
         assert list(get_platform().enrolled_learners(COURSE)) == []
+        assert get_platform().enrolled_courses(ada.id) == [CCX]
 
 
 SEED = textwrap.dedent(

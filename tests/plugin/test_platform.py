@@ -225,18 +225,33 @@ def edx_stubs(monkeypatch):
         def __init__(self, rows):
             self.rows = rows
 
-        def filter(self, course_id, is_active):
+        def filter(self, is_active, course_id=None, user_id=None):
             return _Enrollments(
-                [r for r in self.rows if r[1] == str(course_id) and r[2] == is_active]
+                [
+                    r
+                    for r in self.rows
+                    if r[2] == is_active
+                    and (course_id is None or r[1] == str(course_id))
+                    and (user_id is None or r[0] == user_id)
+                ]
             )
 
         def order_by(self, field):
-            return _Enrollments(sorted(self.rows))
+            # (user, course, active, created): by user for the course's learners, by creation
+            # for a learner's courses.
+            column = 3 if field == "created" else 0
+            return _Enrollments(sorted(self.rows, key=lambda r: r[column]))
 
         def values_list(self, field, flat):
+            # The platform's course_id values are CourseKey objects, not strings.
+            if field == "course_id":
+                return _Enrollments([CourseKey.from_string(r[1]) for r in self.rows])
             return _Enrollments([r[0] for r in self.rows])
 
         def iterator(self, chunk_size):
+            return iter(self.rows)
+
+        def __iter__(self):
             return iter(self.rows)
 
     _module(monkeypatch, "lms.djangoapps.grades.api", CourseGradeFactory=CourseGradeFactory)
@@ -331,8 +346,19 @@ class TestEdxPlatform:
         edx_stubs.staff.add((ada.id, COURSE))
         assert adapter.can_author(django_user, COURSE)
         assert not adapter.can_author(AnonymousUser(), COURSE)
-        edx_stubs.enrollments.extend([(3, COURSE, True), (1, COURSE, True), (2, COURSE, False)])
+        other = "course-v1:OpenedX+Other+2026"
+        edx_stubs.enrollments.extend(
+            [
+                (3, COURSE, True, 2),
+                (1, COURSE, True, 3),
+                (2, COURSE, False, 4),
+                (1, other, True, 1),
+                (1, CCX, False, 5),
+            ]
+        )
         assert list(adapter.enrolled_learners(COURSE)) == [1, 3]
+        assert adapter.enrolled_courses(1) == [other, COURSE]
+        assert adapter.enrolled_courses(2) == []
 
 
 def test_adapter_interface_is_complete():
@@ -346,4 +372,5 @@ def test_adapter_interface_is_complete():
         "course_display_name",
         "can_author",
         "enrolled_learners",
+        "enrolled_courses",
     }
