@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .. import wallets
-from ..awarding import parsed_rule
+from ..definitions import parsed_rule
 from ..issuing import public_credential_url
 from ..learner.names import DisplayNames
 from ..learner.requirements import checklist
