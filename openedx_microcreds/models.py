@@ -787,3 +787,7 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} of award {self.award_id} via {self.channel} ({self.state})"
+
+
+# Wallet claims keep their models next to their code; Django finds them through this import.
+from .wallets.models import SpentWalletNonce, WalletCopy, WalletExchange  # noqa: E402, F401
