@@ -31,7 +31,11 @@ ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
 def _nquads(document: dict) -> str:
     return jsonld.normalize(
         document,
-        {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": default_loader},
+        {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "documentLoader": default_loader,
+        },
     )
 
 
@@ -126,9 +130,9 @@ class JwtHolder:
 
     @property
     def public_jwk(self) -> dict:
-        jwk = json.loads(pyjwt.algorithms.get_default_algorithms()[self.alg].to_jwk(
-            self.private.public_key()
-        ))
+        jwk = json.loads(
+            pyjwt.algorithms.get_default_algorithms()[self.alg].to_jwk(self.private.public_key())
+        )
         return {name: jwk[name] for name in ("kty", "crv", "x", "y") if name in jwk}
 
     @property
