@@ -9,6 +9,11 @@ import pytest
 BASE_URL = "https://lms.example.edu"
 
 
+@pytest.fixture(autouse=True)
+def _issuer_base_url(settings):
+    settings.MICROCREDS_ISSUER_BASE_URL = BASE_URL
+
+
 @pytest.fixture
 def learner(fake_platform):
     return fake_platform.add_user("ada_w", "ada.wallet@example.edu", "Ada Lovelace")
