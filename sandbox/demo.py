@@ -21,7 +21,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = Path(os.environ.get("DEMO_OUTPUT", REPO / "demo-output"))
-BASE_URL = "http://127.0.0.1:8000"
+# Where the demo serves, and so what its credentials, status lists, DID and offers name.
+PORT = int(os.environ.get("DEMO_PORT") or 8000)
+BASE_URL = f"http://127.0.0.1:{PORT}"
+# Wallet offers in summary.json stay valid while the demo serves (a week); each works once.
+DEMO_OFFER_TTL_SECONDS = 7 * 24 * 3600
 # Every demo user logs in with this password, at BASE_URL/login/; the staff user reaches the admin.
 DEMO_PASSWORD = "demo"  # noqa: S105 - a public demo password, printed on purpose
 STAFF_USERNAME = "staff"
@@ -146,17 +150,18 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
     for award in Award.objects.select_related("user", "definition").order_by("pk"):
         path = credentials_dir / f"{award.definition.slug}-{award.user.username}.json"
         path.write_text(json.dumps(award.credential, indent=2, ensure_ascii=False) + "\n")
-        awards.append(
-            {
-                "learner": award.user.username,
-                "credential": award.definition.slug,
-                "state": award.state,
-                "credential_id": award.credential_id,
-                "file": str(path.relative_to(OUTPUT)),
-                "public_url": public_credential_url(award),
-                "verify": f"microcreds verify {verify_args} {path.relative_to(OUTPUT)}",
-            }
-        )
+        entry = {
+            "learner": award.user.username,
+            "credential": award.definition.slug,
+            "state": award.state,
+            "credential_id": award.credential_id,
+            "file": str(path.relative_to(OUTPUT)),
+            "public_url": public_credential_url(award),
+            "verify": f"microcreds verify {verify_args} {path.relative_to(OUTPUT)}",
+        }
+        if award.is_active:
+            entry["offers"] = wallet_offers(award)
+        awards.append(entry)
     summary = {
         "base_url": BASE_URL,
         "issuer_did": issuer.did,
@@ -169,6 +174,25 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
     }
     (OUTPUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def wallet_offers(award) -> dict:
+    """One offer per wallet protocol, made as the learner's page makes them (signed in as the
+    learner): the LCW interaction URL (what its QR scanner reads) and the OpenID4VCI offer link
+    (openid-credential-offer://?credential_offer_uri=...)."""
+    from types import SimpleNamespace
+
+    from django.conf import settings
+
+    from openedx_microcreds.wallets.lcw import LcwProtocol
+    from openedx_microcreds.wallets.oid4vci import Oid4vciProtocol
+
+    settings.MICROCREDS_WALLET_OFFER_TTL_SECONDS = DEMO_OFFER_TTL_SECONDS
+    as_learner = SimpleNamespace(user=award.user)
+    return {
+        "lcw": LcwProtocol().offer(award, as_learner).qr,
+        "oid4vci": Oid4vciProtocol().offer(award, as_learner).url,
+    }
 
 
 def create_logins() -> dict:
@@ -194,7 +218,7 @@ def create_logins() -> dict:
     }
 
 
-def serve_command(address: str = "127.0.0.1:8000") -> list[str]:
+def serve_command(address: str = f"127.0.0.1:{PORT}") -> list[str]:
     """The demo's web server: Django's development server with DEBUG off (so a 404 is a plain
     page, not a debug page listing the URLs), serving static files itself (--insecure: the
     admin's CSS) since without DEBUG nothing else would. Never use this in production."""
@@ -248,6 +272,13 @@ def main() -> int:
     print("   Check them offline (each award's command is in summary.json under 'verify'):")
     print(f"     cd {OUTPUT} && {REPO}/.venv/bin/{first['verify']}")
     print(f"   and the revoked one, which fails its status check:  ... {revoked_entry['file']}")
+    offered = next(a for a in summary["awards"] if "offers" in a)
+    print(
+        "\n== Each active credential is offered to wallets (summary.json 'offers', one use each,"
+        f"\n   while the demo serves), e.g. {offered['credential']} of {offered['learner']}:"
+        f"\n     Learner Credential Wallet: {offered['offers']['lcw']}"
+        f"\n     OpenID4VCI wallet:         {offered['offers']['oid4vci']}"
+    )
     learners = ", ".join(logins["learners"]["usernames"])
     print(
         f"\n== Log in at {logins['login_url']} as {STAFF_USERNAME} / {DEMO_PASSWORD} for the "

@@ -70,7 +70,7 @@ def open_exchange(
         expires_at=now + offer_lifetime(),
         **(fields(code) if fields else {}),
     )
-    log.info("wallet exchange %s opened for award %s (%s)", exchange.pk, award.pk, protocol)
+    log.debug("wallet exchange %s opened for award %s (%s)", exchange.pk, award.pk, protocol)
     return exchange, code
 
 

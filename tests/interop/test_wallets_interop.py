@@ -22,6 +22,7 @@ import pytest
 from tests.interop.node import run_node
 from tests.interop.wallet_site import Site
 
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The wallets share one server and database; each test takes fresh offers."""

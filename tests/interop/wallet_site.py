@@ -51,10 +51,10 @@ def environment(db_path: Path, base_url: str) -> dict[str, str]:
 class Site:
     """The server and its database; ``call(command, ...)`` runs a child command on it."""
 
-    def __init__(self, workdir: Path):
-        self.port = free_port()
+    def __init__(self, workdir: Path, *, port: int | None = None, db_path: Path | None = None):
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.db_path = workdir / "wallets.sqlite3"
+        self.db_path = db_path or workdir / "wallets.sqlite3"
         self.log_path = workdir / "server.log"
         self.env = environment(self.db_path, self.base_url)
         self.server: subprocess.Popen | None = None
