@@ -3,7 +3,8 @@
 Sections: core (signing vs the Node @digitalbazaar stack), plugin (receiver cost vs a bare
 send_event, end-to-end awards/s and queries per award on SQLite and MariaDB, backfill),
 lifecycle (revoke + re-sign a 131,072-entry status list vs Node), public (verification page
-throughput on loopback with wrk).
+throughput on loopback with wrk), wallets (server time of a Learner Credential Wallet exchange and
+an OpenID4VCI issuance on loopback vs one rdfc sign + verify).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ["core", "plugin", "lifecycle", "public"]
+SECTIONS = ["core", "plugin", "lifecycle", "public", "wallets"]
 
 
 def child(script: str, *args: str, timeout: int = 1800) -> dict:
@@ -111,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             print("Public page: benchmarks/public_page.py not present", flush=True)
         else:
             print(public_page.report(public_page.run()), flush=True)
+    if "wallets" in args.sections:
+        from benchmarks import wallets
+
+        print(wallets.report(child("wallets.py")), flush=True)
     return 0
 
 

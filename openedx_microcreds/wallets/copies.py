@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -60,9 +61,15 @@ def _follow_issuer_identity(document: dict, current: str) -> None:
         }
 
 
+@dataclass(frozen=True)
+class Delivered:
+    copy: WalletCopy
+    credential: dict[str, Any]  # the signed copy
+
+
 def deliver_copy(
     exchange: WalletExchange, holder_did: str, now: datetime, *, from_state: str
-) -> WalletCopy:
+) -> Delivered:
     """Sign the copy of ``exchange``'s award for ``holder_did``, store it and close the exchange,
     all in one transaction: either the wallet gets its credential and the exchange is spent, or
     neither (ExchangeError("used") when another request closed it first)."""
@@ -90,7 +97,7 @@ def deliver_copy(
             delivered_at=now,
         )
     log.info("award %s delivered to a wallet (%s), copy %s", award.pk, exchange.protocol, copy.pk)
-    return copy
+    return Delivered(copy, signed)
 
 
 def deliveries_of(award: Award, protocol: str, label: str) -> list[WalletDelivery]:

@@ -37,8 +37,8 @@ from ..settings import issuer_base_url
 from ..signing import active_signing_key, issuer_id
 from . import WalletDelivery, WalletOffer, WalletProtocol
 from .codes import derived
-from .copies import deliver_copy, deliveries_of, signed_copy
-from .exchanges import check_open, check_owner, exchange_for, open_exchange
+from .copies import deliver_copy, deliveries_of
+from .exchanges import check_code, check_open, check_owner, exchange_for, open_exchange
 from .models import WalletExchange, WalletProtocolName
 
 PROTOCOL = WalletProtocolName.LCW.value
@@ -125,13 +125,13 @@ def challenge_for(code: str) -> str:
 
 def interaction(code: str, now: datetime | None = None) -> dict:
     """What the interaction URL answers: the protocols this offer speaks (VC-API only)."""
-    check_open(exchange_for(PROTOCOL, code=code), now or timezone.now())
+    check_code(PROTOCOL, code, now or timezone.now())
     return {"protocols": {"vcapi": exchange_url(code)}}
 
 
 def presentation_request(code: str, now: datetime | None = None) -> dict:
     """The answer to ``POST {}``: DIDAuthentication with this exchange's challenge."""
-    check_open(exchange_for(PROTOCOL, code=code), now or timezone.now())
+    check_code(PROTOCOL, code, now or timezone.now())
     return {
         "verifiablePresentationRequest": {
             "query": [{"type": "DIDAuthentication", "acceptedMethods": [{"method": "key"}]}],
@@ -168,8 +168,9 @@ def receive_presentation(
         not_before=exchange.created,
         now=now,
     )
-    copy = deliver_copy(exchange, holder.did, now, from_state=WalletExchange.State.OFFERED)
-    return signed_copy(copy)
+    return deliver_copy(
+        exchange, holder.did, now, from_state=WalletExchange.State.OFFERED
+    ).credential
 
 
 def presentation_of(credential: dict) -> dict:

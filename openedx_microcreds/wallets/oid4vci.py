@@ -38,7 +38,7 @@ from ..models import Award
 from ..settings import get_setting, issuer_base_url
 from . import WalletDelivery, WalletOffer, WalletProtocol
 from .codes import code_hash, derived, keyed_hash, new_code, same
-from .copies import deliver_copy, deliveries_of, signed_copy
+from .copies import deliver_copy, deliveries_of
 from .exchanges import ExchangeError, advance, check_open, check_owner, exchange_for
 from .exchanges import open_exchange as _open_exchange
 from .models import WalletExchange, WalletProtocolName
@@ -301,14 +301,14 @@ def credential(authorization: str | None, body: object, now: datetime | None = N
     try:
         with transaction.atomic():
             spend_nonce(proof.nonce, now)
-            copy = deliver_copy(
+            delivered = deliver_copy(
                 exchange, proof.holder, now, from_state=WalletExchange.State.TOKEN_ISSUED
             )
     except NonceError as exc:
         raise Oid4vciError("invalid_nonce", str(exc)) from None
     except ExchangeError:
         raise Oid4vciError("invalid_token", "the access token has been used", 401) from None
-    signed = signed_copy(copy)
+    signed = delivered.credential
     if draft14:
         return {"credential": signed}
     return {"credentials": [{"credential": signed}]}

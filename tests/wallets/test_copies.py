@@ -30,9 +30,11 @@ pytestmark = pytest.mark.django_db
 
 def claim(award, holder_did: str, protocol: str = "lcw", now=None):
     exchange, _code = open_exchange(award, protocol)
-    return deliver_copy(
+    delivered = deliver_copy(
         exchange, holder_did, now or timezone.now(), from_state=WalletExchange.State.OFFERED
     )
+    assert delivered.credential == signed_copy(delivered.copy)  # what is stored, as answered
+    return delivered.copy
 
 
 def report_for(award, credential: dict):
