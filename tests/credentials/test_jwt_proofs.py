@@ -131,3 +131,16 @@ def test_did_jwk_is_written_canonically_and_read_in_any_form():
 def _b64(value) -> str:
     raw = json.dumps(value).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_a_did_jwk_with_characters_outside_base64url_is_refused():
+    """base64 decoders skip such characters; the DID would then carry them into the credential
+    (credentialSubject.id) as given."""
+    holder = JwtHolder("p256-jwk")
+    token = pyjwt.encode(
+        {"aud": ISSUER, "iat": int(time.time()), "nonce": "n"},
+        holder.private,
+        algorithm="ES256",
+        headers={"typ": "openid4vci-proof+jwt", "kid": f"{holder.did}<>#0"},
+    )
+    refused(token, "base64url")

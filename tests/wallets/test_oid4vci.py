@@ -341,3 +341,22 @@ def test_cors_preflight(api):
     assert answer.status_code == 204
     assert answer["Access-Control-Allow-Origin"] == "*"
     assert "Authorization" in answer["Access-Control-Allow-Headers"]
+
+
+def test_a_holder_did_is_bound_only_as_its_key_spells_it(api, offer):
+    """A did:jwk padded with characters a lenient base64 decoder skips is refused, not issued."""
+    token = redeem(api, offer["uri"])
+    holder = JwtHolder("p256-jwk")
+    import time
+
+    import jwt as pyjwt
+
+    proof = pyjwt.encode(
+        {"aud": ISSUER, "iat": int(time.time()), "nonce": fresh_nonce(api)},
+        holder.private,
+        algorithm="ES256",
+        headers={"typ": "openid4vci-proof+jwt", "kid": f"{holder.did}<>#0"},
+    )
+    body = {"credential_configuration_id": "OpenBadgeCredential", "proofs": {"jwt": [proof]}}
+    assert error_of(ask(api, token, body)) == (400, "invalid_proof")
+    assert not WalletCopy.objects.exists()
