@@ -392,3 +392,7 @@ class PendingEvaluationAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
             % {"count": len(keys)},
             messages.SUCCESS,
         )
+
+
+# The wallet copies' admin lives with the wallets; importing it registers it.
+from .wallets import admin as _wallet_admin  # noqa: E402, F401

@@ -126,3 +126,15 @@ def test_no_active_key_answers_unavailable_and_spends_nothing(api, award, signed
     answer = api.post(url, {"verifiablePresentation": vp})
     assert answer.status_code == 503 and answer.json()["error"] == "issuer_unavailable"
     assert WalletExchange.objects.get().state == WalletExchange.State.OFFERED
+
+
+def test_the_admin_shows_copies_read_only(admin_client, award):
+    from django.urls import reverse
+
+    holder = DidKeyHolder.new().did
+    made = claim(award, holder)
+    listing = admin_client.get(reverse("admin:openedx_microcreds_walletcopy_changelist"))
+    assert listing.status_code == 200 and holder in listing.content.decode()
+    page = admin_client.get(reverse("admin:openedx_microcreds_walletcopy_change", args=[made.pk]))
+    assert page.status_code == 200 and made.credential_id in page.content.decode()
+    assert admin_client.get(reverse("admin:openedx_microcreds_walletcopy_add")).status_code == 403
