@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Plays the DCC Learner Credential Wallet (LCW 2.x) against a server on
 // loopback, with the libraries LCW ships (pinned to the versions of its
-// package-lock.json): @digitalcredentials/vc, ed25519-signature-2020,
-// ed25519-verification-key-2020, did-method-key and security-document-loader.
+// package-lock.json): @digitalcredentials/vc 10.0.2, ed25519-signature-2020
+// 6.0.0, ed25519-verification-key-2020 5.0.0, did-method-key 3.0.0 and
+// security-document-loader 8.0.0.
 //
 // The wire behaviour follows LCW's app/lib (interactionUrl.ts,
 // walletRequestApi.ts, exchanges.ts, composeVp.ts, credentialRequest.ts,
@@ -43,12 +44,12 @@ import {allowLoopbackOrigin} from './lib/guard.mjs';
 import {randomBytes} from 'node:crypto';
 
 import * as DidMethodKey from '@digitalcredentials/did-method-key';
-import {
-  Ed25519Signature2020
-} from '@digitalcredentials/ed25519-signature-2020';
+// LCW's versions (its package-lock: 6.0.0 and 5.0.0), installed under aliases so that
+// verifier-core keeps the versions it depends on.
+import {Ed25519Signature2020} from 'lcw-ed25519-signature-2020';
 import {
   Ed25519VerificationKey2020
-} from '@digitalcredentials/ed25519-verification-key-2020';
+} from 'lcw-ed25519-verification-key-2020';
 import {securityLoader} from '@digitalcredentials/security-document-loader';
 import * as vc from '@digitalcredentials/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
