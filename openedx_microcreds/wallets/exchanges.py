@@ -135,7 +135,7 @@ def advance(exchange: WalletExchange, from_state: str, to_state: str, **fields: 
         state=to_state, **fields
     )
     if not updated:
-        raise ExchangeError("used", "this offer has been used already")
+        raise ExchangeError("used", "this offer has just been used by another request")
     exchange.state = to_state
     for name, value in fields.items():
         setattr(exchange, name, value)

@@ -66,8 +66,6 @@ def spend_nonce(nonce: str, now: datetime) -> None:
     spending back, so the wallet may try again with the same nonce.
     """
     issued = check_nonce(nonce, now)
-    # Rows past their expiry refuse nothing any more (an expired nonce is refused by its time).
-    SpentWalletNonce.objects.filter(expires_at__lt=now).delete()
     try:
         with transaction.atomic():
             SpentWalletNonce.objects.create(
@@ -95,3 +93,11 @@ def _decode(nonce: object) -> bytes:
         return base64.urlsafe_b64decode(nonce + "=" * (-len(nonce) % 4))
     except (binascii.Error, ValueError):
         raise NonceError("malformed", "the key proof carries no valid c_nonce") from None
+
+
+def forget_spent_nonces(now: datetime) -> int:
+    """Delete the records of spent nonces that have expired (an expired nonce is refused by its
+    own time). Run outside the issuing transaction: a range delete there would hold locks that
+    concurrent claims wait on."""
+    deleted, _ = SpentWalletNonce.objects.filter(expires_at__lt=now).delete()
+    return deleted

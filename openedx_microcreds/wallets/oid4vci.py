@@ -42,7 +42,14 @@ from .copies import deliver_copy, deliveries_of
 from .exchanges import ExchangeError, advance, check_open, check_owner, exchange_for
 from .exchanges import open_exchange as _open_exchange
 from .models import WalletExchange, WalletProtocolName
-from .nonces import NonceError, check_nonce, new_nonce, nonce_lifetime, spend_nonce
+from .nonces import (
+    NonceError,
+    check_nonce,
+    forget_spent_nonces,
+    new_nonce,
+    nonce_lifetime,
+    spend_nonce,
+)
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +315,7 @@ def credential(authorization: str | None, body: object, now: datetime | None = N
         raise Oid4vciError("invalid_nonce", str(exc)) from None
     except ExchangeError:
         raise Oid4vciError("invalid_token", "the access token has been used", 401) from None
+    forget_spent_nonces(now)
     signed = delivered.credential
     if draft14:
         return {"credential": signed}

@@ -360,3 +360,15 @@ def test_a_holder_did_is_bound_only_as_its_key_spells_it(api, offer):
     body = {"credential_configuration_id": "OpenBadgeCredential", "proofs": {"jwt": [proof]}}
     assert error_of(ask(api, token, body)) == (400, "invalid_proof")
     assert not WalletCopy.objects.exists()
+
+
+def test_spent_nonces_are_forgotten_once_they_expire(api, award, signed_in, settings):
+    settings.MICROCREDS_WALLET_NONCE_TTL_SECONDS = 60
+    holder = JwtHolder()
+    first = offer_of(award, signed_in)
+    assert ask(api, redeem(api, first["uri"]), request_for(holder, fresh_nonce(api))).status_code
+    assert SpentWalletNonce.objects.count() == 1
+    SpentWalletNonce.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    second = offer_of(award, signed_in)
+    assert ask(api, redeem(api, second["uri"]), request_for(holder, fresh_nonce(api))).status_code
+    assert SpentWalletNonce.objects.count() == 1  # the expired record went, the new one stays
