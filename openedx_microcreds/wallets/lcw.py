@@ -60,11 +60,7 @@ class LcwProtocol(WalletProtocol):
             url=invitation_url(code),
             qr=interaction_url(code),
             expires_at=exchange.expires_at,
-            instructions=(
-                "Scan the QR code from the Learner Credential Wallet (Add credential, Scan QR "
-                "code), or open the link on the phone where the wallet is installed. The offer "
-                "works once."
-            ),
+            instructions="In the Learner Credential Wallet: Add credential, then Scan QR code.",
             links=(("Older Learner Credential Wallet versions", legacy_link(code, award)),),
         )
 

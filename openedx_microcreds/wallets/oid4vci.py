@@ -85,12 +85,9 @@ class Oid4vciProtocol(WalletProtocol):
             tx_code = f"{secrets.randbelow(10**TX_CODE_DIGITS):0{TX_CODE_DIGITS}d}"
         exchange, code = open_exchange(award, tx_code)
         link = f"{OFFER_SCHEME}?{urlencode({'credential_offer_uri': offer_uri(code)})}"
-        instructions = (
-            "Scan the QR code with an OpenID4VCI wallet, or open the link on the phone where "
-            "the wallet is installed. The offer works once."
-        )
+        instructions = ""
         if tx_code:
-            instructions += f" When the wallet asks for a transaction code, enter {tx_code}."
+            instructions = f"When the wallet asks for a transaction code, enter {tx_code}."
         return WalletOffer(
             protocol=PROTOCOL,
             label=LABEL,
