@@ -32,6 +32,7 @@ from .models import (
     OutboxMessage,
     PendingEvaluation,
     SigningKey,
+    WalletCopy,
 )
 from .rules import limits
 
@@ -473,3 +474,18 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
                 % {"count": left},
                 messages.WARNING,
             )
+
+
+@admin.register(WalletCopy)
+class WalletCopyAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
+    list_display = ("credential_id", "award", "protocol", "holder_did", "delivered_at")
+    list_filter = ("protocol",)
+    search_fields = ("credential_id", "holder_did", "award__uuid", "award__user__username")
+    list_select_related = ("award",)
+    date_hierarchy = "delivered_at"
+    fields = ("award", "protocol", "holder_did", "credential_id", "delivered_at", "signed_copy")
+    readonly_fields = fields
+
+    @admin.display(description="signed copy")
+    def signed_copy(self, obj: WalletCopy) -> str:
+        return pretty_json(obj.credential_json)

@@ -33,10 +33,12 @@ class MicrocredsConfig(AppConfig):
 
     plugin_app = {
         "url_config": {
+            # At the root: lms_urls.py puts every page under microcreds/, and adds the
+            # well-known URLs OpenID4VCI wallets look for between the host and that path.
             LMS: {
                 "namespace": "openedx_microcreds",
-                "regex": r"^microcreds/",
-                "relative_path": "urls",
+                "regex": r"^",
+                "relative_path": "lms_urls",
             },
             # Studio mounts the same module for now; the authoring API will live here.
             CMS: {

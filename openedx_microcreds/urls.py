@@ -9,7 +9,7 @@ did:web of the issuer): never change them.
 from django.urls import path
 
 from . import views
-from .views import learner
+from .views import learner, wallet_lcw, wallet_oid4vci
 
 app_name = "openedx_microcreds"
 
@@ -49,4 +49,46 @@ urlpatterns = [
     path("me/credentials/<str:award_id>/wallet/", learner.wallet, name="learner_wallet"),
     # The course tool (openedx.course_tool entry point): course keys hold ":" and "+".
     path("courses/<path:course_id>/", learner.course, name="learner_course"),
+    # Claiming into wallets (wallets/lcw.py, wallets/oid4vci.py). A <code> is an offer's
+    # capability: looked up by its hash, any unknown text gets the same 404.
+    path(
+        "wallet/lcw/<str:code>",
+        wallet_lcw.wallet_lcw_interaction,
+        name="wallet_lcw_interaction",
+    ),
+    path(
+        "wallet/lcw/<str:code>/exchange",
+        wallet_lcw.wallet_lcw_exchange,
+        name="wallet_lcw_exchange",
+    ),
+    path("wallet/lcw/<str:code>/request", wallet_lcw.wallet_lcw_request, name="wallet_lcw_request"),
+    # The OpenID4VCI credential issuer identifier is <base>/microcreds/oid4vci; its metadata is
+    # also served at the 1.0 spelling of the well-known URL (lms_urls.py).
+    path(
+        "oid4vci",
+        wallet_oid4vci.wallet_oid4vci_issuer_metadata,
+        name="wallet_oid4vci_issuer",
+    ),
+    path(
+        "oid4vci/.well-known/openid-credential-issuer",
+        wallet_oid4vci.wallet_oid4vci_issuer_metadata,
+        name="wallet_oid4vci_metadata_suffixed",
+    ),
+    path(
+        "oid4vci/.well-known/oauth-authorization-server",
+        wallet_oid4vci.wallet_oid4vci_authorization_server,
+        name="wallet_oid4vci_authorization_server_suffixed",
+    ),
+    path(
+        "oid4vci/offers/<str:code>",
+        wallet_oid4vci.wallet_oid4vci_offer,
+        name="wallet_oid4vci_offer",
+    ),
+    path("oid4vci/token", wallet_oid4vci.wallet_oid4vci_token, name="wallet_oid4vci_token"),
+    path("oid4vci/nonce", wallet_oid4vci.wallet_oid4vci_nonce, name="wallet_oid4vci_nonce"),
+    path(
+        "oid4vci/credential",
+        wallet_oid4vci.wallet_oid4vci_credential,
+        name="wallet_oid4vci_credential",
+    ),
 ]

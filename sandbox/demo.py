@@ -21,7 +21,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = Path(os.environ.get("DEMO_OUTPUT", REPO / "demo-output"))
-BASE_URL = "http://127.0.0.1:8000"
+# Where the demo serves, and so what its credentials, status lists, DID and offers name.
+PORT = int(os.environ.get("DEMO_PORT") or 8000)
+BASE_URL = f"http://127.0.0.1:{PORT}"
+# Wallet offers in summary.json stay valid while the demo serves (a week); each works once.
+DEMO_OFFER_TTL_SECONDS = 7 * 24 * 3600
 # Every demo user logs in with this password, at BASE_URL/login/; the staff user reaches the admin.
 DEMO_PASSWORD = "demo"  # noqa: S105 - a public demo password, printed on purpose
 STAFF_USERNAME = "staff"
@@ -194,6 +198,7 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
         }
         if award.is_active:
             entry["baked"] = write_baked(award, OUTPUT / "baked")
+            entry["offers"] = wallet_offers(award)
         awards.append(entry)
     summary = {
         "base_url": BASE_URL,
@@ -215,6 +220,25 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
     }
     (OUTPUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def wallet_offers(award) -> dict:
+    """One offer per wallet protocol, made as the learner's page makes them (signed in as the
+    learner): the LCW interaction URL (what its QR scanner reads) and the OpenID4VCI offer link
+    (openid-credential-offer://?credential_offer_uri=...)."""
+    from types import SimpleNamespace
+
+    from django.conf import settings
+
+    from openedx_microcreds.wallets.lcw import LcwProtocol
+    from openedx_microcreds.wallets.oid4vci import Oid4vciProtocol
+
+    settings.MICROCREDS_WALLET_OFFER_TTL_SECONDS = DEMO_OFFER_TTL_SECONDS
+    as_learner = SimpleNamespace(user=award.user)
+    return {
+        "lcw": LcwProtocol().offer(award, as_learner).qr,
+        "oid4vci": Oid4vciProtocol().offer(award, as_learner).url,
+    }
 
 
 def create_logins() -> dict:
@@ -240,7 +264,7 @@ def create_logins() -> dict:
     }
 
 
-def serve_command(address: str = "127.0.0.1:8000") -> list[str]:
+def serve_command(address: str = f"127.0.0.1:{PORT}") -> list[str]:
     """The demo's web server: Django's development server with DEBUG off (so a 404 is a plain
     page, not a debug page listing the URLs), serving static files itself (--insecure: the
     admin's CSS) since without DEBUG nothing else would. Never use this in production."""
@@ -301,6 +325,13 @@ def main() -> int:
     )
     mails = sorted((OUTPUT / "mail").glob("*.log")) if (OUTPUT / "mail").exists() else []
     print(f"\n== {len(mails)} e-mails to the learners, one file each, in {OUTPUT / 'mail'}")
+    offered = next(a for a in summary["awards"] if "offers" in a)
+    print(
+        "\n== Each active credential is offered to wallets (summary.json 'offers', one use each,"
+        f"\n   while the demo serves), e.g. {offered['credential']} of {offered['learner']}:"
+        f"\n     Learner Credential Wallet: {offered['offers']['lcw']}"
+        f"\n     OpenID4VCI wallet:         {offered['offers']['oid4vci']}"
+    )
     learners = ", ".join(logins["learners"]["usernames"])
     print(
         f"\n== Log in at {logins['login_url']} as {STAFF_USERNAME} / {DEMO_PASSWORD} for the "

@@ -119,9 +119,32 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
    then name the organization by id (LinkedIn shows its logo), otherwise by the issuer's name.
 
 .. setting_name: MICROCREDS_WALLET_PROTOCOLS
-.. setting_default: []
+.. setting_default: ["openedx_microcreds.wallets.lcw.LcwProtocol",
+   "openedx_microcreds.wallets.oid4vci.Oid4vciProtocol"]
 .. setting_description: Dotted paths of the wallet protocols (``wallets.WalletProtocol``) a
-   learner can claim a credential with, in the order their pages offer them.
+   learner can claim a credential with, in the order their pages offer them: the Learner
+   Credential Wallet's VC-API exchange and OpenID4VCI (pre-authorized code, ``ldp_vc``).
+
+.. setting_name: MICROCREDS_WALLET_OFFER_TTL_SECONDS
+.. setting_default: 900
+.. setting_description: How long a wallet offer (its link and QR code) can be redeemed. Each
+   offer is redeemed once.
+
+.. setting_name: MICROCREDS_WALLET_TOKEN_TTL_SECONDS
+.. setting_default: 300
+.. setting_description: Lifetime of an OpenID4VCI access token (obtained with an offer's
+   pre-authorized code, spent on one credential).
+
+.. setting_name: MICROCREDS_WALLET_NONCE_TTL_SECONDS
+.. setting_default: 300
+.. setting_description: Lifetime of an OpenID4VCI ``c_nonce``; each nonce counts for one key
+   proof. Key proofs must also be made (``iat``) within this time.
+
+.. setting_name: MICROCREDS_WALLET_TX_CODE
+.. setting_default: False
+.. setting_description: When True, OpenID4VCI offers require a transaction code: six digits
+   shown to the learner next to the QR code, typed into the wallet. Five wrong codes withdraw
+   the offer.
 
 .. setting_name: MICROCREDS_OUTBOX_RETRY_BASE_SECONDS
 .. setting_default: 30
@@ -178,7 +201,14 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_EMAIL_VIA_ACE": None,
     "MICROCREDS_EMAIL_FROM": None,
     "MICROCREDS_LINKEDIN_ORGANIZATION_ID": None,
-    "MICROCREDS_WALLET_PROTOCOLS": [],
+    "MICROCREDS_WALLET_PROTOCOLS": [
+        "openedx_microcreds.wallets.lcw.LcwProtocol",
+        "openedx_microcreds.wallets.oid4vci.Oid4vciProtocol",
+    ],
+    "MICROCREDS_WALLET_OFFER_TTL_SECONDS": 15 * 60,
+    "MICROCREDS_WALLET_TOKEN_TTL_SECONDS": 5 * 60,
+    "MICROCREDS_WALLET_NONCE_TTL_SECONDS": 5 * 60,
+    "MICROCREDS_WALLET_TX_CODE": False,
     "MICROCREDS_OUTBOX_RETRY_BASE_SECONDS": 30,
     "MICROCREDS_OUTBOX_RETRY_MAX_SECONDS": 6 * 3600,
     "MICROCREDS_OUTBOX_RETRY_HORIZON_SECONDS": 3 * 24 * 3600,

@@ -29,6 +29,8 @@ class WalletOffer:
     qr: str  # what the QR code encodes (often the same as ``url``)
     expires_at: datetime
     instructions: str = ""
+    # Other ways to open the same offer, as (label, URL): e.g. an older wallet's deep link.
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

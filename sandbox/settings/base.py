@@ -14,6 +14,8 @@ Environment:
   the demo's database, ``demo-output/demo.sqlite3`` (``DEMO_OUTPUT`` moves demo-output), so
   that ``sandbox/manage.py`` commands run after ``make demo`` see what it created.
 * ``MICROCREDS_SANDBOX_DEBUG=0``: DEBUG off (the served demo runs so).
+* ``MICROCREDS_SANDBOX_CONN_MAX_AGE``: seconds a SQLite connection is kept between requests
+  (Django's CONN_MAX_AGE; 0, the default, opens one per request).
 * ``MICROCREDS_CELERY_BROKER``: a broker URL; tasks then run on a worker instead of eagerly.
 * E-mails to learners are written as files to ``demo-output/mail/`` (Django's file backend);
   ``MICROCREDS_SANDBOX_EMAIL_BACKEND`` picks another backend. Tests use pytest-django's locmem.
@@ -112,7 +114,13 @@ def _databases():
         }
     path = Path(os.environ.get("MICROCREDS_SQLITE_PATH", DEFAULT_SQLITE_PATH))
     path.parent.mkdir(parents=True, exist_ok=True)
-    return {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "CONN_MAX_AGE": int(os.environ.get("MICROCREDS_SANDBOX_CONN_MAX_AGE") or 0),
+        }
+    }
 
 
 DATABASES = _databases()

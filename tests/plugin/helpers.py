@@ -58,6 +58,9 @@ print(json.dumps({
     "app_label_loaded": apps.is_installed("openedx_microcreds"),
     "settings": {k: getattr(settings, k) for k in dir(settings) if k.startswith("MICROCREDS_")},
     "namespaces": mounted,
+    "status_list_path": __import__("django.urls").urls.reverse(
+        "openedx_microcreds:status_list", args=["x"]
+    ),
     "receivers_module_imported": "openedx_microcreds.receivers" in __import__("sys").modules,
 }))
 """

@@ -5,7 +5,7 @@ import sys
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
 from edx_django_utils.plugins import get_plugin_apps
 
 from openedx_microcreds.apps import MicrocredsConfig
@@ -40,8 +40,17 @@ class TestLms:
         assert settings.MICROCREDS_ALLOW_SECRET_KEY_FALLBACK is True
 
     def test_urls_mounted_under_microcreds(self):
-        prefix, _resolver = get_resolver().namespace_dict["openedx_microcreds"]
-        assert prefix == "microcreds/"
+        # Mounted at the root (for the well-known URLs of OpenID4VCI), every page of the plugin
+        # is still under /microcreds/, as issued credentials name them.
+        prefix, resolver = get_resolver().namespace_dict["openedx_microcreds"]
+        assert prefix == ""
+        paths = {str(pattern.pattern) for pattern in resolver.url_patterns}
+        assert paths == {
+            "microcreds/",
+            ".well-known/openid-credential-issuer/microcreds/oid4vci",
+            ".well-known/oauth-authorization-server/microcreds/oid4vci",
+        }
+        assert reverse("openedx_microcreds:status_list", args=["x"]) == "/microcreds/status/x"
 
     def test_receivers_connected(self):
         assert "openedx_microcreds.receivers" in sys.modules
@@ -73,7 +82,11 @@ def test_other_projects_load_the_plugin(tmp_path, settings_module, project, sett
     assert report["app_label_loaded"]
     assert report["settings"]["MICROCREDS_DEFAULT_CRYPTOSUITE"] == "eddsa-rdfc-2022"
     assert report["settings"]["MICROCREDS_ALLOW_SECRET_KEY_FALLBACK"] is settings_type_flag
-    assert report["namespaces"]["openedx_microcreds"] == "microcreds/"
+    assert report["status_list_path"] == "/microcreds/status/x"
+    # Studio mounts the pages only; the LMS (the issuer) adds the wallets' well-known URLs.
+    assert report["namespaces"]["openedx_microcreds"] == (
+        "" if project == "lms.djangoapp" else "microcreds/"
+    )
     # Receivers are an LMS matter: Studio never imports them.
     assert report["receivers_module_imported"] is (project == "lms.djangoapp")
 

@@ -7,6 +7,10 @@
 // * `globalThis.fetch` is replaced. By default it refuses every URL with a
 //   clear error. A script may register offline routes (URL -> JSON document)
 //   with `setOfflineRoutes`; only those URLs are answered, from memory.
+// * A script that plays a wallet against the sandbox server may open ONE
+//   loopback origin with `allowLoopbackOrigin('http://127.0.0.1:PORT')`:
+//   fetches to that origin (and TCP connections to that host and port) go
+//   through; everything else stays refused.
 // * `net.Socket.prototype.connect` is replaced too, so that libraries using
 //   `http`/`https` directly (or a private fetch) cannot reach the network.
 // * `console.log/info/debug` are sent to stderr: stdout carries exactly one
@@ -23,6 +27,21 @@ export class OfflineRefusal extends Error {
 
 const routes = new Map();
 const requested = [];
+const realFetch = globalThis.fetch;
+const loopbackOrigins = new Set();
+const loopbackSockets = new Set();
+
+/** Lets fetch reach `origin` (http://127.0.0.1:PORT or http://[::1]:PORT only). */
+export function allowLoopbackOrigin(origin) {
+  const url = new URL(origin);
+  if(url.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(url.hostname) ||
+    !url.port || url.origin !== origin.replace(/\/$/, '')) {
+    throw new OfflineRefusal(
+      `only a loopback origin like http://127.0.0.1:8000 can be allowed, got "${origin}"`);
+  }
+  loopbackOrigins.add(url.origin);
+  loopbackSockets.add(`${url.hostname.replace(/^\[|\]$/g, '')}:${url.port}`);
+}
 
 /** Registers URL -> JSON document answers for the fake `fetch`. */
 export function setOfflineRoutes(map) {
@@ -49,8 +68,12 @@ function urlOf(input) {
   return String(input);
 }
 
-async function offlineFetch(input) {
+async function offlineFetch(input, init) {
   const url = urlOf(input);
+  if(loopbackOrigins.has(originOf(url))) {
+    requested.push({url, answered: true, loopback: true});
+    return realFetch(input, init);
+  }
   if(routes.has(url)) {
     requested.push({url, answered: true});
     return new Response(JSON.stringify(routes.get(url)), {
@@ -65,6 +88,14 @@ async function offlineFetch(input) {
     '(didDocuments / statusLists / documents) or ship it as a JSON-LD context.');
 }
 
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch{
+    return null;
+  }
+}
+
 globalThis.fetch = offlineFetch;
 
 const realConnect = net.Socket.prototype.connect;
@@ -74,7 +105,8 @@ net.Socket.prototype.connect = function guardedConnect(...args) {
   // allow local IPC (unix sockets / named pipes) only
   const isIpc = (typeof first === 'string' && !/^\d+$/.test(first)) ||
     (first && typeof first === 'object' && typeof first.path === 'string');
-  if(isIpc) {
+  if(isIpc || (first && typeof first === 'object' &&
+    loopbackSockets.has(`${first.host}:${first.port}`))) {
     return realConnect.apply(this, args);
   }
   const target = first && typeof first === 'object' ?
