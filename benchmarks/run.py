@@ -66,7 +66,14 @@ def plugin_report(rows: list[dict]) -> str:
                 f"  {row['db']:<7} backfill: {row['backfill_learners']} learners, "
                 f"{row['backfill_awarded']} awarded in {row['backfill_seconds']:.1f} s = "
                 f"{row['backfill_awards_per_s']:.1f} awards/s "
-                f"({row['backfill_learners_per_s']:.1f} learners/s; target 100 awards/s)"
+                f"({row['backfill_learners_per_s']:.1f} learners/s; target 100 awards/s), "
+                "follow-up work queued for the workers as in production"
+            )
+            lines.append(
+                f"  {row['db']:<7} backfill with every task inline (eager): "
+                f"{row['backfill_inline_awards_per_s']:.1f} awards/s, including "
+                f"{row['backfill_inline_emails']} e-mails sent and each award's pathway "
+                "re-evaluation"
             )
     return "\n".join(lines)
 

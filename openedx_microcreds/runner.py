@@ -79,7 +79,10 @@ def _rows(keys: list[PendingKey]) -> list[PendingEvaluation]:
         matches = Q()
         for key in chunk:
             matches |= Q(user_id=key.user_id, kind=key.kind, scope=key.scope)
-        found.extend(PendingEvaluation.objects.filter(matches))
+        # The IN on the unique index's first column lets the database narrow the rows down
+        # before it tries the alternatives (SQLite would otherwise test them on every row).
+        learners = {key.user_id for key in chunk}
+        found.extend(PendingEvaluation.objects.filter(user_id__in=learners).filter(matches))
     return found
 
 
@@ -124,7 +127,8 @@ def _finish(rows: list[PendingEvaluation]) -> dict[PendingKey, RunResult]:
         same_request = Q()
         for row in chunk:
             same_request |= Q(pk=row.pk, token=row.token)
-        changed = PendingEvaluation.objects.filter(same_request, state=State.PENDING).update(
+        chosen = PendingEvaluation.objects.filter(pk__in=[row.pk for row in chunk])
+        changed = chosen.filter(same_request, state=State.PENDING).update(
             state=State.DONE,
             finished_at=timezone.now(),
             attempts=0,
