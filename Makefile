@@ -6,7 +6,7 @@ NODE_DIR := tests/interop
 # A skipped test fails these runs unless tests/allowed_skips.txt lists it, with a reason.
 PYTEST := $(PY) -m pytest -p tests.skip_policy --allowed-skips tests/allowed_skips.txt
 
-.PHONY: venv demo test test-integration bench lint format node services browser clean
+.PHONY: venv demo test test-integration bench lint format node services browser bench-tools clean
 
 venv: $(VENV)/.installed
 
@@ -28,6 +28,9 @@ services:
 browser:
 	bash scripts/browser.sh
 
+bench-tools:
+	bash scripts/bench-tools.sh
+
 demo: venv
 	$(PY) sandbox/demo.py
 
@@ -37,7 +40,7 @@ test: venv browser
 test-integration: venv node services browser
 	MICROCREDS_TEST_DB=mysql $(PYTEST) -q --durations=10 tests tests/integration tests/interop
 
-bench: venv node
+bench: venv node bench-tools
 	$(PY) benchmarks/run.py
 
 lint: venv
