@@ -23,17 +23,20 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class FollowUps:
-    """Keys of pending evaluations (``pending.PendingKey``) and ids of outbox messages."""
+    """Keys of pending evaluations (``pending.PendingKey``), ids of outbox messages, and
+    (award id, event) pairs whose outbox messages are to be sent (looked up when started)."""
 
     evaluations: list[Any] = field(default_factory=list)
     messages: list[int] = field(default_factory=list)
+    outbox_events: list[tuple[int, str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.evaluations or self.messages)
+        return bool(self.evaluations or self.messages or self.outbox_events)
 
     def extend(self, other: FollowUps) -> None:
         self.evaluations.extend(other.evaluations)
         self.messages.extend(other.messages)
+        self.outbox_events.extend(other.outbox_events)
 
 
 Dispatcher = Callable[[FollowUps], None]
@@ -47,10 +50,15 @@ def set_dispatcher(dispatch: Dispatcher) -> None:
     _dispatcher = dispatch
 
 
-def after_commit(*, evaluations: list[Any] = (), messages: list[int] = ()) -> None:
+def after_commit(
+    *,
+    evaluations: list[Any] = (),
+    messages: list[int] = (),
+    outbox_events: list[tuple[int, str]] = (),
+) -> None:
     """Start this work once the current transaction commits (now, outside one), or hold it for
     the batch that asked (:func:`held`)."""
-    work = FollowUps(list(evaluations), list(messages))
+    work = FollowUps(list(evaluations), list(messages), list(outbox_events))
     if not work:
         return
     held_work = _held.get()

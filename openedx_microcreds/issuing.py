@@ -16,7 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import rules
+from . import batch, rules
 from .credentials import (
     Achievement,
     Alignment,
@@ -230,15 +230,20 @@ def achievement_for(
 def _described(definition: CredentialDefinition, rule: rules.Rule) -> str:
     """The criteria generated from the rule, naming courses by their titles and credentials by
     their names ("Hold the credential **Data Analyst**"), never by keys or slugs."""
-    from .learner.names import DisplayNames
-
-    names = DisplayNames()
+    names = display_names()
     courses = rules.referenced_courses(rule, definition.course_key)
     return rules.describe(
         rule,
         course_names={key: names.course(key) for key in courses},
         credential_names=names.credentials(sorted(rules.required_credentials(rule))),
     )
+
+
+def display_names() -> Any:
+    """Course titles and credential names, looked up once per batch of awards."""
+    from .learner.names import DisplayNames
+
+    return batch.memo("display-names", DisplayNames)
 
 
 def _alignments(definition: CredentialDefinition, rule: rules.Rule) -> list[Alignment]:
@@ -274,10 +279,8 @@ def _recipient(learner: PlatformUser) -> Recipient:
 
 
 def _evidence(definition: CredentialDefinition, rule: rules.Rule) -> list[Evidence]:
-    from .learner.names import DisplayNames
-
     base = issuer_base_url()
-    names = DisplayNames()
+    names = display_names()
     evidence = []
     for course in sorted(rules.referenced_courses(rule, definition.course_key)):
         title = names.course(course)

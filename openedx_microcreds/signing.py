@@ -8,13 +8,11 @@ active key.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import batch
 from .credentials import Ed25519Key
 from .credentials.keys import did_key_of, did_key_verification_method_of
 from .models import Issuer, SigningKey
@@ -35,30 +33,16 @@ _lock = threading.Lock()
 
 
 def active_signing_key(issuer: Issuer) -> SigningKey:
-    remembered = _batch_keys.get()
-    if remembered is not None and issuer.pk in remembered:
-        return remembered[issuer.pk]
+    """The issuer's active key; looked up once per batch (a backfill's learners, one
+    transaction): a key rotated meanwhile is still published, so what it signed verifies."""
+    return batch.memo(("active-signing-key", issuer.pk), lambda: _active_key(issuer))
+
+
+def _active_key(issuer: Issuer) -> SigningKey:
     key = SigningKey.objects.filter(issuer=issuer, state=SigningKey.State.ACTIVE).first()
     if key is None:
         raise NoActiveKeyError(issuer)
-    if remembered is not None:
-        remembered[issuer.pk] = key
     return key
-
-
-_batch_keys: ContextVar[dict[int, SigningKey] | None] = ContextVar("batch_keys", default=None)
-
-
-@contextmanager
-def active_keys_per_batch() -> Iterator[None]:
-    """Look each issuer's active key up once in this block (a backfill batch, one transaction)
-    instead of once per award. A key rotated meanwhile is still published, so what the batch
-    signs with it verifies."""
-    token = _batch_keys.set({})
-    try:
-        yield
-    finally:
-        _batch_keys.reset(token)
 
 
 def load_private_key(signing_key: SigningKey) -> Ed25519Key:

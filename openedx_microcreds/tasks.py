@@ -81,7 +81,12 @@ def dispatch(work: followups.FollowUps) -> None:
         wake(keys[0])
     elif keys:
         wake_all(keys)
-    wake_delivery(list(dict.fromkeys(work.messages)))
+    messages = list(work.messages)
+    if work.outbox_events:
+        from .delivery import outbox
+
+        messages += outbox.pending_ids(list(dict.fromkeys(work.outbox_events)))
+    wake_delivery(list(dict.fromkeys(messages)))
 
 
 followups.set_dispatcher(dispatch)

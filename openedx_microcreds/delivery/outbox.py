@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .. import followups, retrying
@@ -35,25 +35,39 @@ State = OutboxMessage.State
 Event = OutboxMessage.Event
 
 
-def record(award: Award, event: str) -> list[int]:
-    """Write the messages ``event`` of ``award`` needs, in the caller's transaction, and wake a
-    sender for each once it commits. Returns the ids of the rows written (none when no channel
-    wants a message). A row that exists already for the same event is kept as it is."""
+def record(award: Award, event: str) -> int:
+    """Write the messages ``event`` of ``award`` needs, in the caller's transaction, to be sent
+    once it commits. Returns how many rows it wrote (none when no channel wants a message). A
+    row that exists already for the same event is kept as it is."""
     rows = [
         OutboxMessage(award=award, event=event, channel=target)
         for channel in channels()
         for target in channel.targets(award, event)
     ]
     if not rows:
-        return []
+        return 0
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
-        OutboxMessage.objects.filter(
-            award=award, event=event, channel__in=[row.channel for row in rows], state=State.PENDING
-        ).values_list("pk", flat=True)
-    )
-    followups.after_commit(messages=ids)
-    return ids
+    # Named by award and event: the ids are looked up when the work starts, for a whole batch
+    # of awards at once (MySQL does not return the ids of rows bulk_create inserted).
+    followups.after_commit(outbox_events=[(award.pk, event)])
+    return len(rows)
+
+
+def pending_ids(events: list[tuple[int, str]]) -> list[int]:
+    """The pending messages of these (award id, event) pairs, in one query per chunk."""
+    found: list[int] = []
+    for start in range(0, len(events), 200):
+        chunk = events[start : start + 200]
+        matches = Q()
+        for award_id, event in chunk:
+            matches |= Q(award_id=award_id, event=event)
+        awards = {award_id for award_id, _ in chunk}
+        found.extend(
+            OutboxMessage.objects.filter(award_id__in=awards, state=State.PENDING)
+            .filter(matches)
+            .values_list("pk", flat=True)
+        )
+    return found
 
 
 Delivered = Attempt

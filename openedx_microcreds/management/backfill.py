@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import awarding, followups
+from ..batch import scope as batch_scope
 from ..models import Award, CredentialDefinition, Evaluation
 from ..platform import PlatformAdapter, PlatformUser
-from ..signing import active_keys_per_batch
 from ..triggers import Trigger
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ def backfill(
     try:
         for batch in _batches(user_ids, batch_size):
             run = _Batch(platform, course_key, ccx_key, definitions, trigger_id)
-            with followups.held() as follow_ups, active_keys_per_batch(), transaction.atomic():
+            with followups.held() as follow_ups, transaction.atomic(), batch_scope():
                 run.evaluate(batch, on_learner)
             followups.dispatch(follow_ups)
             counts = counts.merged(run.counts)
