@@ -251,3 +251,22 @@ def test_errors(backfill, learners, tmp_path):
     with pytest.raises(CommandError, match="has no active credential definitions"):
         backfill()
     assert not Award.objects.exists()
+
+
+def test_status_list_slots_counted_in_blocks_are_given_back(backfill, learners, grade_reads):
+    """A batch counts status list slots 64 at a time; what it did not use goes back, so the
+    list's count is the number of credentials on it, interrupted batch or not."""
+    from openedx_microcreds.models import StatusList
+
+    def allocated() -> int:
+        return sum(StatusList.objects.values_list("allocated", flat=True))
+
+    grade_reads["interrupt_at"] = 3
+    with pytest.raises(CommandError):
+        backfill()
+    assert allocated() == Award.objects.count() >= 1
+    grade_reads["interrupt_at"] = None
+    backfill()
+    assert allocated() == Award.objects.count() > 1
+    indexes = list(Award.objects.values_list("status_list_id", "status_index"))
+    assert len(set(indexes)) == len(indexes)
