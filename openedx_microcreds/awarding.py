@@ -67,15 +67,36 @@ class PlatformFacts:
     held_slugs: set[str]
     grade_keys: Mapping[str, str] = field(default_factory=dict)
     snapshots: dict[str, CourseGradeSnapshot] = field(default_factory=dict)
+    # The course run the triggering event graded the learner in: its grade is read as it is.
+    graded_in: str | None = None
+    _ccx_of: dict[str, str] | None = None
 
     def _grade(self, course_key: str) -> CourseGradeSnapshot:
         if course_key not in self.snapshots:
-            read_key = self.grade_keys.get(course_key, course_key)
+            read_key = self.grade_keys.get(course_key) or self._ccx_taken(course_key) or course_key
             wanted = {usage_key_in_course(b, read_key) for b in self.blocks.get(course_key, ())}
             self.snapshots[course_key] = self.platform.read_grades(
                 self.user_id, read_key, block_keys=sorted(wanted)
             )
         return self.snapshots[course_key]
+
+    def _ccx_taken(self, course_key: str) -> str | None:
+        """The CCX of ``course_key`` the learner takes instead of the course itself, for a
+        course the triggering event does not speak for (a pathway's other courses, a stacking
+        follow-up, a renewal): a CCX learner is enrolled in the CCX only, and graded there.
+        One enrollment query per learner, and only when such a course is read."""
+        if course_key == self.graded_in:
+            return None
+        if self._ccx_of is None:
+            enrolled = self.platform.enrolled_courses(self.user_id)
+            self._ccx_of = {
+                self.platform.master_course_for_ccx(key): key
+                for key in enrolled
+                if key.startswith("ccx-v1:")
+            }
+            for key in enrolled:  # enrolled in the course itself: its own grade counts
+                self._ccx_of.pop(key, None)
+        return self._ccx_of.get(course_key)
 
     def grades_read(self) -> dict[str, str]:
         """For each course the rule named: the course key whose grade was read."""
@@ -119,10 +140,13 @@ def explain(
     held: set[str],
     *,
     ccx_key: str | None = None,
+    graded_in: str | None = None,
 ) -> tuple[rules.Explanation, dict[str, Any]]:
     """Evaluate the definition's rule on the learner's current grades: the explanation, and
     what to record (the explanation, the grades it read, and which course key each was read
-    under). ``ccx_key``: the CCX the learner was graded in (a CCX event's course)."""
+    under). ``ccx_key``: the CCX the learner was graded in (a CCX event's course);
+    ``graded_in``: the course run a grade event named (its grade is read as it is; for any
+    other course the learner's CCX of it is looked for)."""
     rule = parsed_rule(definition)
     facts = PlatformFacts(
         platform,
@@ -130,6 +154,7 @@ def explain(
         blocks_by_course(rule, definition.course_key),
         held,
         grade_keys_for(ccx_key, platform),
+        graded_in=ccx_key or graded_in,
     )
     explanation = rules.evaluate(rule, facts, course_key=definition.course_key)
     details = {
@@ -258,7 +283,14 @@ def evaluate_and_award(
             course_key=trigger.course_key or "",
         )
     try:
-        explanation, details = explain(definition, learner, platform, held, ccx_key=trigger.ccx_key)
+        explanation, details = explain(
+            definition,
+            learner,
+            platform,
+            held,
+            ccx_key=trigger.ccx_key,
+            graded_in=None if trigger.awarded_slug else trigger.course_key,
+        )
         if not explanation.passed:
             flood = not (record or dry_run or trigger.event_type in _NOT_FLOODS)
             repeat = _same_as_last(definition, learner, details) if flood else None

@@ -139,3 +139,29 @@ def test_a_grade_persisted_in_a_ccx_evaluates_the_master_courses_credentials(ccx
     evaluation = _evaluation(learner, "data-analyst")
     assert evaluation.outcome == "awarded", evaluation.explanation["explanation"]
     assert evaluation.explanation["grades_read"] == {scenario.DATA_COURSE: CCX}
+
+
+def test_a_pathway_reads_the_grade_of_the_ccx_its_learner_took(ccx, learner, catalogue):
+    """A stacking follow-up carries no CCX key: a pathway that reads the master course's grade
+    for a CCX learner finds the CCX among the learner's enrollments, instead of reading the
+    master's zero grade."""
+    CredentialDefinition.objects.filter(slug="data-pathway").update(
+        rule={
+            "type": "all",
+            "of": [
+                {"type": "holds_credential", "credential": "data-analyst"},
+                {"type": "course_grade", "course": scenario.DATA_COURSE, "min": 0.85},
+            ],
+        },
+        version=7,
+    )
+    scenario.grade_analyst(
+        learner, capstone=0.92, analysis=(0.85, 0.9), percent=0.89, course_key=CCX
+    )
+    scenario.send_ccx_passing_status(learner, CCX, scenario.DATA_COURSE)
+
+    follow_up = Evaluation.objects.get(
+        user_id=learner.id, definition__slug="data-pathway", event_type="microcreds.award"
+    )
+    assert follow_up.outcome == "awarded", follow_up.explanation["explanation"]
+    assert follow_up.explanation["grades_read"] == {scenario.DATA_COURSE: CCX}
