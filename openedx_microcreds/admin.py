@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import definition_fields
 from .models import (
     Award,
     CredentialDefinition,
@@ -158,21 +159,7 @@ class CredentialDefinitionForm(forms.ModelForm):
     class Meta:
         model = CredentialDefinition
         formfield_callback = _formfield
-        fields = (
-            "name",
-            "slug",
-            "issuer",
-            "course_key",
-            "state",
-            "achievement_type",
-            "description",
-            "criteria_narrative",
-            "image_url",
-            "validity_days",
-            "alignments",
-            "rule",
-            "revoke_on_certificate_revoked",
-        )
+        fields = definition_fields.NAMES
 
     def clean_rule(self) -> Any:
         rule = self.cleaned_data.get("rule")
@@ -196,21 +183,9 @@ class CredentialDefinitionAdmin(MicrocredsModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("uuid", "version", "created", "modified")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "issuer", "course_key", "state")}),
-        (
-            _("Achievement"),
-            {
-                "fields": (
-                    "achievement_type",
-                    "description",
-                    "criteria_narrative",
-                    "image_url",
-                    "validity_days",
-                    "alignments",
-                )
-            },
-        ),
-        (_("Rule"), {"fields": ("rule", "revoke_on_certificate_revoked")}),
+        (None, {"fields": definition_fields.in_group(definition_fields.IDENTITY)}),
+        (_("Achievement"), {"fields": definition_fields.in_group(definition_fields.ACHIEVEMENT)}),
+        (_("Rule"), {"fields": definition_fields.in_group(definition_fields.RULE)}),
         (_("Record"), {"fields": ("uuid", "version", "created", "modified")}),
     )
 

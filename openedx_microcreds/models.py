@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import field_checks
+from . import definition_fields, field_checks
 
 
 def _check_constraint(condition: Q, name: str) -> models.CheckConstraint:
@@ -242,19 +242,8 @@ class CredentialDefinition(TimeStampedModel):
         MEMBERSHIP = "Membership", _("Membership")
         MICRO_CREDENTIAL = "MicroCredential", _("Micro-credential")
 
-    #: Fields whose change bumps ``version``.
-    CONTENT_FIELDS = (
-        "issuer_id",
-        "course_key",
-        "name",
-        "description",
-        "criteria_narrative",
-        "image_url",
-        "achievement_type",
-        "validity_days",
-        "alignments",
-        "rule",
-    )
+    #: Fields whose change bumps ``version`` (from the one list of editable fields).
+    CONTENT_FIELDS = definition_fields.CONTENT_ATTNAMES
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
