@@ -45,9 +45,10 @@ def test_everyone_follows_the_list():
         definition_fields.NAMES
     )
     assert set(definitions_io.KEYS) == set(definition_fields.NAMES)
-    assert tuple(
-        f.attname for f in definition_fields.EDITABLE if f.content
-    ) == CredentialDefinition.CONTENT_FIELDS
+    assert (
+        tuple(f.attname for f in definition_fields.EDITABLE if f.content)
+        == CredentialDefinition.CONTENT_FIELDS
+    )
 
 
 def test_the_changes_cover_every_editable_field():
