@@ -371,6 +371,8 @@ def test_adapter_interface_is_complete():
         "course_exists",
         "course_display_name",
         "can_author",
+        "can_read_course",
+        "course_outline",
         "enrolled_learners",
         "enrolled_courses",
     }
