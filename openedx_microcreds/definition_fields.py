@@ -5,7 +5,8 @@ change detection all read, so a new field cannot be forgotten in one of them.
 Each field says whether it is *content*: copied into credentials or deciding who earns them. A
 change of a content field gives the definition a new ``version`` (awards record the version they
 were issued under); a change of any other editable field (the state, the slug) does not.
-Everything else on the model (its id, uuid, version, revision and timestamps) the plugin keeps itself.
+Everything else on the model (its id, uuid, version, revision and timestamps) the plugin
+keeps itself.
 """
 
 from __future__ import annotations

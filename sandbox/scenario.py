@@ -78,7 +78,11 @@ DATA_OUTLINE = [
         "id": "week1",
         "name": "Week 1: Exploring data",
         "subsections": [
-            {"id": "intro", "name": "Introduction", "units": [{"id": "welcome", "name": "Welcome"}]},
+            {
+                "id": "intro",
+                "name": "Introduction",
+                "units": [{"id": "welcome", "name": "Welcome"}],
+            },
             {
                 "id": "analysis1",
                 "name": "Analysis lab",
