@@ -33,12 +33,14 @@ class MicrocredsConfig(AppConfig):
 
     plugin_app = {
         "url_config": {
+            # The LMS: the pages under /microcreds/ and the REST API under /api/microcreds/
+            # (lms_urls.py mounts both; one URL config per project is all the platform reads).
             LMS: {
                 "namespace": "openedx_microcreds",
-                "regex": r"^microcreds/",
-                "relative_path": "urls",
+                "regex": r"^",
+                "relative_path": "lms_urls",
             },
-            # Studio mounts the same module for now; the authoring API will live here.
+            # Studio: the pages and documents (MFEs call the REST API in the LMS).
             CMS: {
                 "namespace": "openedx_microcreds",
                 "regex": r"^microcreds/",

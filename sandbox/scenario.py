@@ -88,11 +88,24 @@ DATA_OUTLINE = [
                 "name": "Analysis lab",
                 "graded": True,
                 "assignment_type": "Homework",
+                "units": [{"id": "analysis1-notebook", "name": "Summary statistics"}],
+            },
+        ],
+    },
+    {
+        "id": "week2",
+        "name": "Week 2: Cleaning data",
+        "subsections": [
+            {
+                "id": "lab2",
+                "name": "Cleaning lab",
+                "graded": True,
+                "assignment_type": "Homework",
                 "units": [
                     {"id": "analysis2", "name": "Cleaning a data set"},
-                    {"id": "analysis3", "name": "Summary statistics"},
+                    {"id": "lab2-quiz", "name": "Check your understanding"},
                 ],
-            },
+            }
         ],
     },
     {
