@@ -153,6 +153,25 @@ DEFAULT_FROM_EMAIL = "credentials@example.edu"
 LMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_LMS_URL", "http://localhost:8000")
 CMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_CMS_URL", "http://localhost:8010")
 
+# JWTs as the LMS issues them, checked by edx-drf-extensions' JwtAuthentication (the REST API
+# takes them as the platform's own APIs do): a symmetric key, as devstacks sign them.
+JWT_AUTH = {
+    "JWT_ISSUERS": [
+        {
+            "ISSUER": f"{LMS_ROOT_URL}/oauth2",
+            "AUDIENCE": "sandbox-lms",
+            "SECRET_KEY": os.environ.get("MICROCREDS_SANDBOX_JWT_SECRET", "sandbox-only-jwt-secret"),
+        }
+    ],
+    "JWT_ISSUER": f"{LMS_ROOT_URL}/oauth2",
+    "JWT_AUDIENCE": "sandbox-lms",
+    "JWT_SECRET_KEY": os.environ.get("MICROCREDS_SANDBOX_JWT_SECRET", "sandbox-only-jwt-secret"),
+    "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_ALGORITHM": "HS256",
+    "JWT_VERIFY_EXPIRATION": True,
+}
+
 # Operator choices, made before the plugin settings load: the plugin must keep them.
 MICROCREDS_PLATFORM_BACKEND = "sandbox.fake_platform.FakePlatform"
 

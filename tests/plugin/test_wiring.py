@@ -39,9 +39,14 @@ class TestLms:
         # The devstack settings type ran too.
         assert settings.MICROCREDS_ALLOW_SECRET_KEY_FALLBACK is True
 
-    def test_urls_mounted_under_microcreds(self):
-        prefix, _resolver = get_resolver().namespace_dict["openedx_microcreds"]
-        assert prefix == "microcreds/"
+    def test_urls_mounted_under_microcreds_and_the_api_under_api_microcreds(self):
+        from django.urls import reverse
+
+        assert reverse("openedx_microcreds:credential", args=["x"]) == "/microcreds/credentials/x/"
+        assert reverse("openedx_microcreds:api:v1:rule-schema") == "/api/microcreds/v1/rule-schema/"
+        # Nothing of the plugin answers outside these two prefixes.
+        prefix, resolver = get_resolver().namespace_dict["openedx_microcreds"]
+        assert {str(p.pattern) for p in resolver.url_patterns} == {"microcreds/", "api/microcreds/"}
 
     def test_receivers_connected(self):
         assert "openedx_microcreds.receivers" in sys.modules
@@ -73,7 +78,9 @@ def test_other_projects_load_the_plugin(tmp_path, settings_module, project, sett
     assert report["app_label_loaded"]
     assert report["settings"]["MICROCREDS_DEFAULT_CRYPTOSUITE"] == "eddsa-rdfc-2022"
     assert report["settings"]["MICROCREDS_ALLOW_SECRET_KEY_FALLBACK"] is settings_type_flag
-    assert report["namespaces"]["openedx_microcreds"] == "microcreds/"
+    # Studio mounts the pages and documents; the REST API is the LMS's.
+    expected = "microcreds/" if project == "cms.djangoapp" else ""
+    assert report["namespaces"]["openedx_microcreds"] == expected
     # Receivers are an LMS matter: Studio never imports them.
     assert report["receivers_module_imported"] is (project == "lms.djangoapp")
 
