@@ -205,7 +205,7 @@ class PlatformAdapter(abc.ABC):
             from rest_framework.authentication import SessionAuthentication
 
             return [SessionAuthentication]
-        return [JwtAuthentication, SessionAuthenticationAllowInactiveUser]
+        return [*jwt_authentication(JwtAuthentication), SessionAuthenticationAllowInactiveUser]
 
     @abc.abstractmethod
     def enrolled_learners(self, course_key: Any) -> Iterator[int]:
@@ -392,7 +392,7 @@ class EdxPlatform(PlatformAdapter):
         from openedx.core.lib.api.authentication import BearerAuthenticationAllowInactiveUser
 
         return [
-            JwtAuthentication,
+            *jwt_authentication(JwtAuthentication),
             BearerAuthenticationAllowInactiveUser,
             SessionAuthenticationAllowInactiveUser,
         ]
@@ -420,6 +420,22 @@ class EdxPlatform(PlatformAdapter):
             .values_list("course_id", flat=True)
         )
         return [str(key) for key in keys]
+
+
+def jwt_authentication(jwt_class: type) -> list[type]:
+    """``[jwt_class]`` when the site publishes the public keys its JWTs are signed with, else
+    nothing: edx-drf-extensions (10.9) first tries the asymmetric keys, and with none configured
+    it accepts a token signed with any key at all. The LMS sets JWT_PUBLIC_SIGNING_JWK_SET."""
+    import logging
+
+    from django.conf import settings
+
+    if (getattr(settings, "JWT_AUTH", None) or {}).get("JWT_PUBLIC_SIGNING_JWK_SET"):
+        return [jwt_class]
+    logging.getLogger(__name__).warning(
+        "microcreds: JWT_AUTH has no JWT_PUBLIC_SIGNING_JWK_SET: the REST API takes no JWTs"
+    )
+    return []
 
 
 def _parameters(function: Any) -> set[str]:

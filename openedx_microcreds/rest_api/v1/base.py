@@ -87,6 +87,15 @@ class MicrocredsView(APIView):
         response.data = {"code": code, "detail": str(getattr(exc, "detail", exc))}
         return response
 
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # Errors are JSON even where a CSV file was asked for.
+        if getattr(response, "status_code", 200) >= 400 and isinstance(response, Response):
+            renderer = getattr(request, "accepted_renderer", None)
+            if renderer is None or renderer.format != "json":
+                request.accepted_renderer = JSONRenderer()
+                request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def _allow(self, exc: Exception) -> dict[str, str]:
         if isinstance(exc, exceptions.MethodNotAllowed):
             return {"Allow": ", ".join(self.allowed_methods)}
