@@ -1,11 +1,11 @@
 """``/api/microcreds/v1/``. Course ids are course run keys (``course-v1:Org+Number+Run``)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 COURSE = "courses/<str:course_id>/"
-DEFINITION = COURSE + "definitions/<slug:slug>/"
+DEFINITION = COURSE + "definitions/<str:slug>/"
 
 urlpatterns = [
     path(COURSE + "definitions/", views.DefinitionListView.as_view(), name="definitions"),
@@ -35,4 +35,6 @@ urlpatterns = [
         "me/courses/<str:course_id>/progress/", views.MyProgressView.as_view(), name="my-progress"
     ),
     path("schema/", views.openapi_schema, name="schema"),
+    # Anything else under the API's prefix: a JSON 404 like every other answer of the API.
+    re_path(r"^[\s\S]*$", views.not_found),
 ]

@@ -3,6 +3,7 @@ the answer (serializers.py). See the committed openapi.yaml for the whole contra
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -595,3 +596,9 @@ def openapi_schema(request: Any) -> HttpResponse:
         return response
     body = SCHEMA_FILE.read_bytes()
     return HttpResponse(body, content_type="application/vnd.oai.openapi; charset=utf-8")
+
+
+def not_found(request: Any) -> HttpResponse:
+    """No endpoint at this address (or an id no endpoint accepts, such as one with a "/")."""
+    body = json.dumps({"code": "not_found", "detail": "No endpoint of the API has this address."})
+    return HttpResponse(body, status=404, content_type="application/json")
