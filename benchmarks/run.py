@@ -4,7 +4,8 @@ Sections: core (signing vs the Node @digitalbazaar stack), plugin (receiver cost
 send_event, end-to-end awards/s and queries per award on SQLite and MariaDB, backfill),
 lifecycle (revoke + re-sign a 131,072-entry status list vs Node), public (verification page
 throughput on loopback with wrk), notifications (e-mails per second per worker through the
-outbox vs a bare Django send_mail, against a loopback SMTP server).
+outbox vs a bare Django send_mail, against a loopback SMTP server), api (a dry run over 10,000
+learners vs the backfill's rate; list endpoints' p95 under load vs the platform's CSRF token view).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ["core", "plugin", "lifecycle", "public", "notifications"]
+SECTIONS = ["core", "plugin", "lifecycle", "public", "notifications", "api"]
 
 
 def child(script: str, *args: str, timeout: int = 1800) -> dict:
@@ -118,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import notifications
 
         print(notifications.report(child("notifications.py")), flush=True)
+    if "api" in args.sections:
+        from benchmarks import api
+
+        dry = child("api.py", "dry-run", "--learners", str(args.backfill))
+        listed = child("api.py", "lists")
+        print(api.report(dry, listed), flush=True)
     return 0
 
 

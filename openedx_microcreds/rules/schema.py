@@ -59,7 +59,8 @@ def _text_pattern() -> str:
     blank = [char for char in bmp if char.isspace()]
     line = f"[^{_char_class(forbidden)}]"
     visible = f"[^{_char_class(forbidden + blank)}]"
-    return f"^{line}*{visible}{line}*$"
+    # The end as "nothing follows": Python's "$" also matches before a final newline.
+    return f"^{line}*{visible}{line}*(?![\\s\\S])"
 
 
 _KEY_PART = r"[^+\s]+"

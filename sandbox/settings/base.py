@@ -191,7 +191,9 @@ JWT_AUTH = {
     ],
     "JWT_ISSUER": f"{LMS_ROOT_URL}/oauth2",
     "JWT_AUDIENCE": "sandbox-lms",
-    "JWT_SECRET_KEY": os.environ.get("MICROCREDS_SANDBOX_JWT_SECRET", "sandbox-only-jwt-secret-not-for-production"),
+    "JWT_SECRET_KEY": os.environ.get(
+        "MICROCREDS_SANDBOX_JWT_SECRET", "sandbox-only-jwt-secret-not-for-production"
+    ),
     "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
     "JWT_AUTH_HEADER_PREFIX": "JWT",
     "JWT_ALGORITHM": "RS256",

@@ -7,7 +7,18 @@ from benchmarks.run import SECTIONS, parse
 
 def test_no_arguments_means_every_section():
     args = parse([])
-    assert args.sections == SECTIONS == ["core", "plugin", "lifecycle", "public", "notifications"]
+    assert (
+        args.sections
+        == SECTIONS
+        == [
+            "core",
+            "plugin",
+            "lifecycle",
+            "public",
+            "notifications",
+            "api",
+        ]
+    )
     assert args.backfill == 10_000 and not args.no_mysql
 
 

@@ -88,6 +88,12 @@ def test_arbitrary_json_the_parser_accepts_the_schema_accepts(value):
         VALIDATOR.validate(value)
 
 
+@pytest.mark.parametrize("text", ["0\n", "a\u2028", "\t", " x ", "\ufeff", "x\x85"])
+def test_texts_at_the_edges_are_judged_alike(text):
+    doc = {"type": "course_passed", "label": text}
+    assert VALIDATOR.is_valid(doc) == parses(doc)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=8))
 def test_texts_are_judged_alike(text):

@@ -249,6 +249,21 @@ class DryRunResultSerializer(serializers.Serializer):
 
 
 class AwardSerializer(serializers.Serializer):
+    #: The columns it reads (lists load only these).
+    READS = (
+        "uuid",
+        "credential_id",
+        "user__username",
+        "definition__slug",
+        "definition_version",
+        "state",
+        "issued_at",
+        "valid_until",
+        "revoked_at",
+        "revoked_by__username",
+        "revocation_reason",
+    )
+
     id = serializers.UUIDField()
     credential_id = serializers.CharField()
     user_id = serializers.IntegerField()

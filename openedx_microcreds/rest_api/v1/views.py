@@ -429,7 +429,7 @@ class AwardListView(MicrocredsView):
             course_key=self.course_key(),
             state=request.query_params.get("state") or None,
             search=request.query_params.get("search") or None,
-        )
+        ).only(*s.AwardSerializer.READS)  # not the signed documents and evidence of every row
         return self.paginate(awards, lambda award: s.AwardSerializer(award).data)
 
 
