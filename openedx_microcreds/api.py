@@ -132,12 +132,12 @@ def validate_definition(data: Mapping[str, Any], *, slug: str | None = None) -> 
     """Every problem ``data`` would have as a definition (or as changes to the definition
     ``slug``), without saving anything."""
     try:
-        authoring._check_keys(data, authoring.EDITABLE)  # noqa: SLF001 - same package
-    except InvalidInput as exc:
-        return exc.problems
-    definition = authoring.find(slug) if slug else CredentialDefinition()
-    try:
-        authoring._apply(definition, data)  # noqa: SLF001
+        if slug:
+            definition = authoring.find(slug)
+            authoring.check_keys(data, authoring.EDITABLE)
+            authoring.apply_fields(definition, data)
+        else:
+            definition = authoring.new_definition(data)
     except InvalidInput as exc:
         return exc.problems
     return authoring.definition_problems(definition)

@@ -284,7 +284,7 @@ def _inside(field: str, path: str) -> str:
 # --- writing --------------------------------------------------------------------------------
 
 
-def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+def check_keys(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = [key for key in data if key not in allowed]
     if unknown:
         raise InvalidInput(
@@ -297,7 +297,7 @@ def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         )
 
 
-def _apply(definition: CredentialDefinition, data: Mapping[str, Any]) -> None:
+def apply_fields(definition: CredentialDefinition, data: Mapping[str, Any]) -> None:
     for name, value in data.items():
         if name == "issuer":
             definition.issuer = _issuer(value)
@@ -344,17 +344,23 @@ def _save_checked(definition: CredentialDefinition) -> list[Problem]:
     return problems
 
 
-def create(data: Mapping[str, Any]) -> tuple[CredentialDefinition, list[Problem]]:
-    """A new definition (a draft unless ``state`` says otherwise) from ``data``: editable
-    fields by name, ``issuer`` by id or name (the site's only issuer when left out), ``slug``
-    made from the name when left out. Returns it with any warnings."""
-    _check_keys(data, EDITABLE)
+def new_definition(data: Mapping[str, Any]) -> CredentialDefinition:
+    """An unsaved draft from ``data``, with the issuer and the slug ``create`` would give it."""
+    check_keys(data, EDITABLE)
     definition = CredentialDefinition(state=State.DRAFT)
-    _apply(definition, {key: value for key, value in data.items() if key != "state"})
+    apply_fields(definition, {key: value for key, value in data.items() if key != "state"})
     if definition.issuer_id is None:
         definition.issuer = _default_issuer()
     if not data.get("slug"):
         definition.slug = free_slug(str(data.get("name") or ""))
+    return definition
+
+
+def create(data: Mapping[str, Any]) -> tuple[CredentialDefinition, list[Problem]]:
+    """A new definition (a draft unless ``state`` says otherwise) from ``data``: editable
+    fields by name, ``issuer`` by id or name (the site's only issuer when left out), ``slug``
+    made from the name when left out. Returns it with any warnings."""
+    definition = new_definition(data)
     with transaction.atomic():
         problems = _save_checked(definition)
         state = data.get("state", State.DRAFT)
@@ -404,11 +410,11 @@ def update(
     """Apply ``changes`` (editable fields by name) if the definition is still in the state
     ``expected_tag`` names; all or nothing. A change of ``state`` goes through
     :func:`change_state` (activation is checked)."""
-    _check_keys(changes, EDITABLE)
+    check_keys(changes, EDITABLE)
     with transaction.atomic():
         current = _claim(definition.pk, expected_tag)
         state = changes.get("state")
-        _apply(current, {key: value for key, value in changes.items() if key != "state"})
+        apply_fields(current, {key: value for key, value in changes.items() if key != "state"})
         problems = _save_checked(current)
         if state is not None and state != current.state:
             current, problems = change_state(current, state, expected_tag=current.edit_tag)

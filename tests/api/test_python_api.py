@@ -266,3 +266,15 @@ def test_awards_over_time(people, committed):
     assert api.awards_report(course_key=VIZ) == []
     with pytest.raises(api.InvalidInput):
         api.awards_report(period="year")
+
+
+def test_validate_definition_saves_nothing(catalogue):
+    problems = api.validate_definition(
+        {"name": "Valid", "course_key": DATA, "rule": {"type": "course_grade", "min": 80}}
+    )
+    assert codes(problems) == {("$.rule.min", "invalid_fraction")}
+    changes = api.validate_definition({"alignments": [{"targetName": "x"}]}, slug="data-analyst")
+    assert ("$.alignments[0].targetUrl", "required") in codes(changes)
+    assert api.validate_definition({"description": "Fine"}, slug="data-analyst") == []
+    assert api.get_definition("data-analyst").description != "Fine"
+    assert codes(api.validate_definition({"colour": "red"})) == {("$.colour", "unknown_key")}
