@@ -185,7 +185,7 @@ JWT_AUTH = {
             "ISSUER": f"{LMS_ROOT_URL}/oauth2",
             "AUDIENCE": "sandbox-lms",
             "SECRET_KEY": os.environ.get(
-                "MICROCREDS_SANDBOX_JWT_SECRET", "sandbox-only-jwt-secret"
+                "MICROCREDS_SANDBOX_JWT_SECRET", "sandbox-only-jwt-secret-not-for-production"
             ),
         }
     ],
