@@ -178,6 +178,7 @@ def _schemathesis(base, client, report_dir: Path, seed: int) -> subprocess.Compl
         text=True,
         timeout=900,
         check=False,
+        cwd=report_dir,  # its example cache (.schemathesis/) goes there, not in the repository
     )
 
 
