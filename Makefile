@@ -6,7 +6,7 @@ NODE_DIR := tests/interop
 # A skipped test fails these runs unless tests/allowed_skips.txt lists it, with a reason.
 PYTEST := $(PY) -m pytest -p tests.skip_policy --allowed-skips tests/allowed_skips.txt
 
-.PHONY: venv demo test test-integration bench lint format node services browser bench-tools clean
+.PHONY: venv demo test test-integration bench lint format node services browser bench-tools clean openapi
 
 venv: $(VENV)/.installed
 
@@ -47,6 +47,10 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+# The committed OpenAPI document of the REST API, regenerated from the code (a test compares them).
+openapi: venv
+	$(PY) sandbox/manage.py lms microcreds_openapi openedx_microcreds/rest_api/v1/openapi.yaml
 
 format: venv
 	$(VENV)/bin/ruff format .

@@ -35,6 +35,9 @@ setup(
         "edx-ccx-keys>=1.2.1",
         "celery>=5.2",
         "djangorestframework>=3.14",
+        # REST API v1's OpenAPI document (the platform moved to drf-spectacular; older releases
+        # get it from here).
+        "drf-spectacular>=0.27",
         # Criteria narratives on the public pages: CommonMark in linear time. Older releases
         # are not linear (tests/views/test_markdown.py counts the work): 3.0 takes seconds on
         # a few thousand link reference definitions, and before 4.3 every entity copies the

@@ -6,7 +6,8 @@ lifecycle (revoke + re-sign a 131,072-entry status list vs Node), public (verifi
 throughput on loopback with wrk), notifications (e-mails per second per worker through the
 outbox vs a bare Django send_mail, against a loopback SMTP server), wallets (server time of a
 Learner Credential Wallet exchange and an OpenID4VCI issuance on loopback vs one rdfc sign +
-verify).
+verify), api (a dry run over 10,000 learners vs the backfill's rate; list endpoints' p95 under
+load vs the platform's CSRF token view).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ["core", "plugin", "lifecycle", "public", "notifications", "wallets"]
+SECTIONS = ["core", "plugin", "lifecycle", "public", "notifications", "wallets", "api"]
 
 
 def child(script: str, *args: str, timeout: int = 1800) -> dict:
@@ -131,6 +132,12 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import wallets
 
         print(wallets.report(child("wallets.py")), flush=True)
+    if "api" in args.sections:
+        from benchmarks import api
+
+        dry = child("api.py", "dry-run", "--learners", str(args.backfill))
+        listed = child("api.py", "lists")
+        print(api.report(dry, listed), flush=True)
     return 0
 
 

@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import definition_fields
 from .models import (
     Award,
     CredentialDefinition,
@@ -159,21 +160,7 @@ class CredentialDefinitionForm(forms.ModelForm):
     class Meta:
         model = CredentialDefinition
         formfield_callback = _formfield
-        fields = (
-            "name",
-            "slug",
-            "issuer",
-            "course_key",
-            "state",
-            "achievement_type",
-            "description",
-            "criteria_narrative",
-            "image_url",
-            "validity_days",
-            "alignments",
-            "rule",
-            "revoke_on_certificate_revoked",
-        )
+        fields = definition_fields.NAMES
 
     def clean_rule(self) -> Any:
         rule = self.cleaned_data.get("rule")
@@ -195,24 +182,51 @@ class CredentialDefinitionAdmin(MicrocredsModelAdmin):
     search_fields = ("name", "slug", "course_key")
     list_select_related = ("issuer",)
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("uuid", "version", "created", "modified")
+    readonly_fields = ("uuid", "version", "revision", "created", "modified")
+    actions = ["activate_definitions", "archive_definitions"]
+
+    @admin.action(description=_("Activate selected definitions"), permissions=["change"])
+    def activate_definitions(self, request: Any, queryset: Any) -> None:
+        """Through the API: each is checked first (its rule against its course, an issuer with
+        an active key); those that cannot award are reported with every problem."""
+        self._change_state(request, queryset, activate=True)
+
+    @admin.action(description=_("Archive selected definitions"), permissions=["change"])
+    def archive_definitions(self, request: Any, queryset: Any) -> None:
+        """Through the API: no new awards; credentials already issued stay valid."""
+        self._change_state(request, queryset, activate=False)
+
+    def _change_state(self, request: Any, queryset: Any, *, activate: bool) -> None:
+        from . import api
+
+        done = 0
+        for definition in queryset.order_by("pk"):
+            try:
+                if activate:
+                    api.activate_definition(definition, expected_tag=definition.edit_tag)
+                else:
+                    api.archive_definition(definition, expected_tag=definition.edit_tag)
+            except api.InvalidInput as exc:
+                problems = "; ".join(str(p) for p in exc.problems if p.severity == "error")
+                self.message_user(request, f"{definition.slug}: {problems}", messages.ERROR)
+                continue
+            except api.ApiError as exc:
+                self.message_user(request, f"{definition.slug}: {exc.message}", messages.ERROR)
+                continue
+            done += 1
+        if done:
+            text = (
+                _("%(count)d definition(s) activated.")
+                if activate
+                else _("%(count)d definition(s) archived.")
+            )
+            self.message_user(request, text % {"count": done}, messages.SUCCESS)
+
     fieldsets = (
-        (None, {"fields": ("name", "slug", "issuer", "course_key", "state")}),
-        (
-            _("Achievement"),
-            {
-                "fields": (
-                    "achievement_type",
-                    "description",
-                    "criteria_narrative",
-                    "image_url",
-                    "validity_days",
-                    "alignments",
-                )
-            },
-        ),
-        (_("Rule"), {"fields": ("rule", "revoke_on_certificate_revoked")}),
-        (_("Record"), {"fields": ("uuid", "version", "created", "modified")}),
+        (None, {"fields": definition_fields.in_group(definition_fields.IDENTITY)}),
+        (_("Achievement"), {"fields": definition_fields.in_group(definition_fields.ACHIEVEMENT)}),
+        (_("Rule"), {"fields": definition_fields.in_group(definition_fields.RULE)}),
+        (_("Record"), {"fields": ("uuid", "version", "revision", "created", "modified")}),
     )
 
 
@@ -254,7 +268,7 @@ class AwardAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
         "evidence_snapshot",
     )
     readonly_fields = fields
-    actions = ["revoke_awards"]
+    actions = ["revoke_awards", "reinstate_awards"]
 
     def has_revoke_permission(self, request: Any) -> bool:
         """Revoking changes an award: it takes the change permission (the records themselves
@@ -264,16 +278,33 @@ class AwardAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
 
     @admin.action(description=_("Revoke selected awards"), permissions=["revoke"])
     def revoke_awards(self, request: Any, queryset: Any) -> TemplateResponse | None:
-        """Ask for a reason on a confirmation page, then revoke each award through the
-        revocation service (idempotent: awards already revoked are reported, not changed)."""
-        from .revocation import RevocationError, revoke
+        """Ask for a reason on a confirmation page, then revoke each award through the API
+        (idempotent: awards already revoked are reported, not changed)."""
+        return self._change_awards(request, queryset, reinstating=False)
+
+    @admin.action(
+        description=_("Reinstate selected awards (undo a revocation)"), permissions=["revoke"]
+    )
+    def reinstate_awards(self, request: Any, queryset: Any) -> TemplateResponse | None:
+        """Ask for a reason, then reinstate each revoked award through the API: the same
+        credential is valid again; those that cannot be are reported with the reason."""
+        return self._change_awards(request, queryset, reinstating=True)
+
+    def _change_awards(
+        self, request: Any, queryset: Any, *, reinstating: bool
+    ) -> TemplateResponse | None:
+        from . import api
 
         form = RevokeAwardsForm(request.POST if CONFIRM_REVOCATION in request.POST else None)
+        if reinstating:
+            form.fields["reason"].help_text = _("Required. Recorded with the reinstatement.")
         awards = list(queryset.select_related("user", "definition").order_by("pk"))
         if not form.is_valid():
             context = {
                 **self.admin_site.each_context(request),
-                "title": _("Revoke awards"),
+                "title": _("Reinstate awards") if reinstating else _("Revoke awards"),
+                "reinstating": reinstating,
+                "action_name": "reinstate_awards" if reinstating else "revoke_awards",
                 "opts": self.opts,
                 "form": form,
                 "awards": awards,
@@ -284,24 +315,25 @@ class AwardAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
             request.current_app = self.admin_site.name
             return TemplateResponse(request, "openedx_microcreds/admin_revoke_awards.html", context)
         reason = form.cleaned_data["reason"]
-        revoked = 0
+        change = api.reinstate_award if reinstating else api.revoke_award
+        changed = 0
         for award in awards:
             try:
-                result = revoke(award, reason=reason, by=request.user)
-            except RevocationError as exc:
-                self.message_user(request, f"{award.uuid}: {exc}", messages.ERROR)
+                result = change(award, reason=reason, by=request.user)
+            except api.ApiError as exc:
+                self.message_user(request, f"{award.uuid}: {exc.message}", messages.ERROR)
                 continue
             if result.changed:
-                revoked += 1
+                changed += 1
             else:
                 self.message_user(request, f"{award.uuid}: {result.message}", messages.WARNING)
-        if revoked:
-            self.message_user(
-                request,
-                ngettext("%(count)d award revoked.", "%(count)d awards revoked.", revoked)
-                % {"count": revoked},
-                messages.SUCCESS,
+        if changed:
+            text = (
+                ngettext("%(count)d award reinstated.", "%(count)d awards reinstated.", changed)
+                if reinstating
+                else ngettext("%(count)d award revoked.", "%(count)d awards revoked.", changed)
             )
+            self.message_user(request, text % {"count": changed}, messages.SUCCESS)
         return None
 
     @admin.display(description=_("signed credential"))

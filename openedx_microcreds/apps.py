@@ -33,14 +33,15 @@ class MicrocredsConfig(AppConfig):
 
     plugin_app = {
         "url_config": {
-            # At the root: lms_urls.py puts every page under microcreds/, and adds the
-            # well-known URLs OpenID4VCI wallets look for between the host and that path.
+            # The LMS: the pages under /microcreds/, the REST API under /api/microcreds/, and the
+            # well-known URLs OpenID4VCI wallets look for at the root (lms_urls.py mounts them;
+            # one URL config per project is all the platform reads).
             LMS: {
                 "namespace": "openedx_microcreds",
                 "regex": r"^",
                 "relative_path": "lms_urls",
             },
-            # Studio mounts the same module for now; the authoring API will live here.
+            # Studio: the pages and documents (MFEs call the REST API in the LMS).
             CMS: {
                 "namespace": "openedx_microcreds",
                 "regex": r"^microcreds/",

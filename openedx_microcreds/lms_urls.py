@@ -1,7 +1,7 @@
-"""
-The LMS mounts the plugin at its root (``plugin_app`` in apps.py): every page lives under
-``/microcreds/`` (urls.py), except the well-known URLs that OpenID4VCI 1.0 and RFC 8414 place
-between the host and the issuer's path.
+"""The LMS's URLs of the plugin (``plugin_app`` in apps.py mounts this module at the root, with
+the namespace ``openedx_microcreds``): the pages and documents under ``/microcreds/`` (urls.py,
+whose paths issued credentials carry), the REST API under ``/api/microcreds/``, and the
+well-known URLs that OpenID4VCI 1.0 and RFC 8414 place between the host and the issuer's path.
 
 For the credential issuer ``<base>/microcreds/oid4vci``, wallets look for its metadata at
 ``<base>/.well-known/openid-credential-issuer/microcreds/oid4vci`` (1.0) or at
@@ -18,6 +18,7 @@ app_name = "openedx_microcreds"
 
 urlpatterns = [
     path("microcreds/", include(urls.urlpatterns)),
+    path("api/microcreds/", include(("openedx_microcreds.rest_api.urls", "api"), namespace="api")),
     path(
         ".well-known/openid-credential-issuer/microcreds/oid4vci",
         wallet_oid4vci.wallet_oid4vci_issuer_metadata,

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import field_checks
+from . import definition_fields, field_checks
 
 
 def _check_constraint(condition: Q, name: str) -> models.CheckConstraint:
@@ -242,19 +242,8 @@ class CredentialDefinition(TimeStampedModel):
         MEMBERSHIP = "Membership", _("Membership")
         MICRO_CREDENTIAL = "MicroCredential", _("Micro-credential")
 
-    #: Fields whose change bumps ``version``.
-    CONTENT_FIELDS = (
-        "issuer_id",
-        "course_key",
-        "name",
-        "description",
-        "criteria_narrative",
-        "image_url",
-        "achievement_type",
-        "validity_days",
-        "alignments",
-        "rule",
-    )
+    #: Fields whose change bumps ``version`` (from the one list of editable fields).
+    CONTENT_FIELDS = definition_fields.CONTENT_ATTNAMES
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -305,6 +294,9 @@ class CredentialDefinition(TimeStampedModel):
         ),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Every saved edit counts, content or not: with the version, the tag an editor must name to
+    # change the definition (optimistic concurrency: a stale edit is refused, never merged).
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
     )
@@ -328,16 +320,18 @@ class CredentialDefinition(TimeStampedModel):
         # Compare with the stored row at save time: definitions are loaded on every event and
         # saved rarely, so the cost belongs here rather than in every load.
         current = None if self._state.adding else self._content_fingerprint()
-        if self.pk is not None and current is not None:  # None: partly loaded, nothing edited
-            stored = (
-                type(self)
-                .objects.filter(pk=self.pk)
-                .values(*self.CONTENT_FIELDS, "version")
-                .first()
+        if self.pk is not None and not self._state.adding:
+            # None: partly loaded, no content edited; the edit still counts as a revision.
+            read = (
+                ("revision",) if current is None else (*self.CONTENT_FIELDS, "version", "revision")
             )
-            if stored is not None and current != _fingerprint(stored):
-                self.version = stored["version"] + 1
-                _add_update_fields(kwargs, "version")
+            stored = type(self).objects.filter(pk=self.pk).values(*read).first()
+            if stored is not None:
+                self.revision = stored["revision"] + 1
+                _add_update_fields(kwargs, "revision")
+                if current is not None and current != _fingerprint(stored):
+                    self.version = stored["version"] + 1
+                    _add_update_fields(kwargs, "version")
         super().save(*args, **kwargs)
 
     def clean_fields(self, exclude: Any = None) -> None:
@@ -352,6 +346,12 @@ class CredentialDefinition(TimeStampedModel):
     @property
     def is_pathway(self) -> bool:
         return not self.course_key
+
+    @property
+    def edit_tag(self) -> str:
+        """The version and the revision ("3.7"): what an edit names to say which state of the
+        definition it was made on (the REST API's ETag)."""
+        return f"{self.version}.{self.revision}"
 
 
 class StatusList(models.Model):
@@ -748,6 +748,7 @@ class OutboxMessage(models.Model):
         RENEWED = "renewed", _("renewed")
         EXPIRED = "expired", _("expired")
         REVOKED = "revoked", _("revoked")
+        REINSTATED = "reinstated", _("reinstated")
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -962,3 +963,129 @@ class SpentWalletNonce(models.Model):
 
     def __str__(self) -> str:
         return f"nonce spent until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class AwardStatusChange(models.Model):
+    """
+    One revocation or reinstatement of an award: who, when, why. The award keeps only its
+    current state; this is the history (an award may be revoked, reinstated, revoked again).
+
+    Retirement: a learner's retirement must delete their awards' rows (the reason may name them).
+
+    .. pii: The award (and so the learner), the staff member who acted, the reason given.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    class Action(models.TextChoices):
+        REVOKED = "revoked", _("revoked")
+        REINSTATED = "reinstated", _("reinstated")
+
+    award = models.ForeignKey(
+        Award, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("award")
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    # The definition's version when it happened (a reinstated credential stays as issued).
+    definition_version = models.PositiveIntegerField(_("definition version then"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("award status change")
+        verbose_name_plural = _("award status changes")
+
+    def __str__(self) -> str:
+        return f"{self.action} award {self.award_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class DryRunJob(models.Model):
+    """
+    A dry run of a definition's rule (saved, or an unsaved draft of it) over a course's enrolled
+    learners: who would get the credential and why, nothing awarded. Small courses run in the
+    request; large ones in a Celery task that reports its progress here.
+
+    .. pii: The author who asked (user FK); its results name learners (DryRunResult).
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    course_key = models.CharField(_("course key"), max_length=255, db_index=True)
+    definition = models.ForeignKey(
+        CredentialDefinition,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dry_runs",
+        verbose_name=_("definition"),
+    )
+    # The rule tried, as given (a draft not saved yet), and the definition fields it needs.
+    rule = models.JSONField(_("rule"), default=dict, blank=True)
+    draft = models.JSONField(_("draft definition"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("learners"), default=0)
+    processed = models.PositiveIntegerField(_("learners processed"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("dry run")
+        verbose_name_plural = _("dry runs")
+
+    def __str__(self) -> str:
+        return f"dry run {self.uuid} of {self.course_key} ({self.state})"
+
+
+class DryRunResult(models.Model):
+    """
+    One learner's line in a dry run: what they would get and why.
+
+    .. pii: The learner (id and username) and their grades in the explanation.
+    .. pii_types: id, username, other
+    .. pii_retirement: local_api
+    """
+
+    job = models.ForeignKey(
+        DryRunJob, on_delete=models.CASCADE, related_name="results", verbose_name=_("dry run")
+    )
+    user_id = models.BigIntegerField(_("user id"))
+    username = models.CharField(_("username"), max_length=255)
+    outcome = models.CharField(_("outcome"), max_length=16)
+    reason = models.TextField(_("reason"), blank=True)
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["job", "pk"]
+        verbose_name = _("dry run result")
+        verbose_name_plural = _("dry run results")
+        indexes = [models.Index(fields=["job", "outcome"], name="microcreds_dryrun_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.outcome}"

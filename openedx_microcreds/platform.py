@@ -91,6 +91,31 @@ class CourseGradeSnapshot:
         }
 
 
+@dataclass(frozen=True)
+class OutlineBlock:
+    """A section, subsection or unit of a course, as a rule builder picks blocks from."""
+
+    usage_key: str
+    block_type: str  # "chapter", "sequential", "vertical"
+    display_name: str
+    graded: bool  # a unit counts as graded when its subsection is
+    assignment_type: str | None  # the subsection's format ("Homework"), when graded
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    """What a course offers a rule: its blocks in course order and the assignment types of its
+    grading policy."""
+
+    course_key: str
+    blocks: tuple[OutlineBlock, ...]
+    assignment_types: tuple[str, ...]
+
+    def find(self, usage_key: str) -> OutlineBlock | None:
+        return next((block for block in self.blocks if block.usage_key == usage_key), None)
+
+
 def parse_course_key(course_key: Any) -> CourseKey:
     """A CourseKey (course run or CCX) from a key object or its string form."""
     if isinstance(course_key, CourseKey):
@@ -147,6 +172,40 @@ class PlatformAdapter(abc.ABC):
     @abc.abstractmethod
     def can_author(self, user: Any, course_key: Any) -> bool:
         """Whether ``user`` (a Django user) may edit the course in Studio (course staff)."""
+
+    @abc.abstractmethod
+    def can_read_course(self, user: Any, course_key: Any) -> bool:
+        """Whether ``user`` may see the course in Studio (read access; authors have it too)."""
+
+    @abc.abstractmethod
+    def course_outline(self, course_key: Any) -> CourseOutline:
+        """The course's sections, subsections and units, and its assignment types; a CCX's are
+        its master course's (rules name the master's blocks). Raises CourseNotFoundError."""
+
+    def is_global_staff(self, user: Any) -> bool:
+        """Global staff (``GlobalStaff`` in edx-platform is ``user.is_staff``, for active users:
+        common/djangoapps/student/roles.py)."""
+        return bool(
+            user is not None
+            and getattr(user, "is_authenticated", False)
+            and getattr(user, "is_active", False)
+            and getattr(user, "is_staff", False)
+        )
+
+    def api_authentication_classes(self) -> list[type]:
+        """DRF authentication classes of the plugin's REST API, as the platform's own APIs use
+        them: a JWT (edx-drf-extensions' JwtAuthentication) and the LMS session. Without
+        edx-drf-extensions (a bare test environment), the session only."""
+        try:
+            from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+            from edx_rest_framework_extensions.auth.session.authentication import (
+                SessionAuthenticationAllowInactiveUser,
+            )
+        except ImportError:
+            from rest_framework.authentication import SessionAuthentication
+
+            return [SessionAuthentication]
+        return [*jwt_authentication(JwtAuthentication), SessionAuthenticationAllowInactiveUser]
 
     @abc.abstractmethod
     def enrolled_learners(self, course_key: Any) -> Iterator[int]:
@@ -277,7 +336,66 @@ class EdxPlatform(PlatformAdapter):
             key = parse_course_key(course_key)
         except CourseNotFoundError:
             return False
+        # Asked as Studio would answer it: in the LMS, Limited Staff get write access (a HACK
+        # for LMS views, common/djangoapps/student/auth.py, get_user_permissions), in Studio
+        # they get none. Releases before service_variant took no such argument.
+        if "service_variant" in _parameters(has_studio_write_access):
+            return bool(has_studio_write_access(user, key, service_variant="cms"))
         return bool(has_studio_write_access(user, key))
+
+    def can_read_course(self, user: Any, course_key: Any) -> bool:
+        from common.djangoapps.student.auth import has_studio_read_access
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        try:
+            key = parse_course_key(course_key)
+        except CourseNotFoundError:
+            return False
+        return bool(has_studio_read_access(user, key))
+
+    def course_outline(self, course_key: Any) -> CourseOutline:
+        # The collected block structure the grades app reads (lms/djangoapps/grades/api.py,
+        # graded_subsections_for_course_id; rest_api/v1/gradebook_views.py reads .graded,
+        # .format and .display_name of its subsections), and the grading policy's assignment
+        # types (course.raw_grader, as rest_api/v1/views.py CourseGradingPolicy serves them).
+        from openedx.core.djangoapps.content.block_structure.api import get_course_in_cache
+        from xmodule.modulestore.django import modulestore
+
+        key = parse_course_key(self.master_course_for_ccx(course_key))
+        course = modulestore().get_course(key, depth=0)
+        if course is None:
+            raise CourseNotFoundError(f"course {key} does not exist")
+        structure = get_course_in_cache(key)
+        blocks: list[OutlineBlock] = []
+        for chapter_key in structure.get_children(structure.root_block_usage_key):
+            blocks.append(_outline_block(structure, chapter_key, None, False, None))
+            for subsection_key in structure.get_children(chapter_key):
+                subsection = structure[subsection_key]
+                graded = bool(getattr(subsection, "graded", False))
+                fmt = (getattr(subsection, "format", None) or None) if graded else None
+                blocks.append(_outline_block(structure, subsection_key, chapter_key, graded, fmt))
+                for unit_key in structure.get_children(subsection_key):
+                    blocks.append(_outline_block(structure, unit_key, subsection_key, graded, fmt))
+        types = tuple(
+            str(policy.get("type")) for policy in (course.raw_grader or []) if policy.get("type")
+        )
+        return CourseOutline(str(key), tuple(blocks), types)
+
+    def api_authentication_classes(self) -> list[type]:
+        # As the platform's own REST APIs (e.g. lms/djangoapps/grades/rest_api/v1/views.py):
+        # JWT, the LMS's OAuth2 bearer tokens (checked in its own database), the session.
+        from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+        from edx_rest_framework_extensions.auth.session.authentication import (
+            SessionAuthenticationAllowInactiveUser,
+        )
+        from openedx.core.lib.api.authentication import BearerAuthenticationAllowInactiveUser
+
+        return [
+            *jwt_authentication(JwtAuthentication),
+            BearerAuthenticationAllowInactiveUser,
+            SessionAuthenticationAllowInactiveUser,
+        ]
 
     def enrolled_learners(self, course_key: Any) -> Iterator[int]:
         from common.djangoapps.student.models import CourseEnrollment
@@ -302,6 +420,45 @@ class EdxPlatform(PlatformAdapter):
             .values_list("course_id", flat=True)
         )
         return [str(key) for key in keys]
+
+
+def jwt_authentication(jwt_class: type) -> list[type]:
+    """``[jwt_class]`` when the site publishes the public keys its JWTs are signed with, else
+    nothing: edx-drf-extensions (10.9) first tries the asymmetric keys, and with none configured
+    it accepts a token signed with any key at all. The LMS sets JWT_PUBLIC_SIGNING_JWK_SET."""
+    import logging
+
+    from django.conf import settings
+
+    if (getattr(settings, "JWT_AUTH", None) or {}).get("JWT_PUBLIC_SIGNING_JWK_SET"):
+        return [jwt_class]
+    logging.getLogger(__name__).warning(
+        "microcreds: JWT_AUTH has no JWT_PUBLIC_SIGNING_JWK_SET: the REST API takes no JWTs"
+    )
+    return []
+
+
+def _parameters(function: Any) -> set[str]:
+    import inspect
+
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
+def _outline_block(
+    structure: Any, usage_key: Any, parent: Any, graded: bool, fmt: str | None
+) -> OutlineBlock:
+    block = structure[usage_key]
+    return OutlineBlock(
+        usage_key=str(usage_key),
+        block_type=str(getattr(usage_key, "block_type", "")),
+        display_name=str(getattr(block, "display_name", None) or usage_key.block_id),
+        graded=graded,
+        assignment_type=fmt,
+        parent=str(parent) if parent is not None else None,
+    )
 
 
 def snapshot_from_course_grade(

@@ -418,3 +418,29 @@ def renew_expiring(window_days: int | None = None) -> dict:
         "expired": len(summary.expired),
         "failed": len(summary.failed),
     }
+
+
+def queue_dry_run(job_id: int) -> None:
+    """Send a dry-run job to a worker; a job the broker refused is marked failed (its author
+    sees why when polling) rather than left queued."""
+    try:
+        run_dry_run.apply_async(args=[job_id], **task_options())
+    except Exception as exc:  # noqa: BLE001 - said on the job
+        log.exception("microcreds: could not queue dry run %s", job_id)
+        from django.utils import timezone
+
+        from .models import DryRunJob
+
+        DryRunJob.objects.filter(pk=job_id, state=DryRunJob.State.QUEUED).update(
+            state=DryRunJob.State.FAILED,
+            finished_at=timezone.now(),
+            error=f"could not be queued: {type(exc).__name__}",
+        )
+
+
+@shared_task(name="openedx_microcreds.run_dry_run", acks_late=True, ignore_result=True)
+def run_dry_run(job_id: int) -> str:
+    """A dry run over a large course (see dryrun.run_job); progress is on the job."""
+    from . import dryrun
+
+    return dryrun.run_job(int(job_id)).state

@@ -29,6 +29,8 @@ DEMO_OFFER_TTL_SECONDS = 7 * 24 * 3600
 # Every demo user logs in with this password, at BASE_URL/login/; the staff user reaches the admin.
 DEMO_PASSWORD = "demo"  # noqa: S105 - a public demo password, printed on purpose
 STAFF_USERNAME = "staff"
+# A course author: course staff of the demo courses (Studio write access), not global staff.
+AUTHOR_USERNAME = "author"
 
 
 def configure_django() -> None:
@@ -242,24 +244,37 @@ def wallet_offers(award) -> dict:
 
 
 def create_logins() -> dict:
-    """The staff user (admin access) and passwords for the learners: all "demo"."""
+    """The staff user (admin access), the course author (the REST API's authoring endpoints of
+    both demo courses) and passwords for the learners: all "demo"."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
+
+    from sandbox import scenario
+    from sandbox.fake_platform import FakePlatform
 
     model = get_user_model()
     staff, _created = model.objects.update_or_create(
         username=STAFF_USERNAME,
         defaults={"email": "staff@example.edu", "is_staff": True, "is_superuser": True},
     )
+    author = FakePlatform.add_user(AUTHOR_USERNAME, "author@example.edu", "Ann Author")
+    for course in (scenario.DATA_COURSE, scenario.VIZ_COURSE):
+        FakePlatform.add_course_staff(course, author)
     learners = [name for name, _, _ in LEARNERS]
     # One hash for all: hashing is slow on purpose, and these passwords are public anyway.
     password = make_password(DEMO_PASSWORD)
     model.objects.filter(pk=staff.pk).update(password=password)
-    model.objects.filter(username__in=learners).update(password=password)
+    model.objects.filter(username__in=[*learners, AUTHOR_USERNAME]).update(password=password)
     return {
         "login_url": f"{BASE_URL}/login/",
         "admin_url": f"{BASE_URL}/admin/",
         "staff": {"username": STAFF_USERNAME, "password": DEMO_PASSWORD},
+        "author": {
+            "username": AUTHOR_USERNAME,
+            "password": DEMO_PASSWORD,
+            "courses": [scenario.DATA_COURSE, scenario.VIZ_COURSE],
+            "api": f"{BASE_URL}/api/microcreds/v1/",
+        },
         "learners": {"usernames": learners, "password": DEMO_PASSWORD},
     }
 
@@ -339,6 +354,12 @@ def main() -> int:
         f"password {DEMO_PASSWORD} too.\n   A learner sees their credentials and progress at "
         f"{summary['learner_pages']['my_credentials']} (try mary: active, revoked and in "
         f"progress)."
+    )
+    print(
+        f"\n== The course author {AUTHOR_USERNAME} / {DEMO_PASSWORD} (staff of "
+        f"{', '.join(logins['author']['courses'])}, not global staff) uses the REST API at "
+        f"{logins['author']['api']}\n   with a session from {logins['login_url']} (README, "
+        f'"API": curl examples); its OpenAPI document: {logins["author"]["api"]}schema/'
     )
     if os.environ.get("NO_SERVE"):
         return 0

@@ -37,6 +37,8 @@ from typing import Any
 from openedx_microcreds.platform import (
     CourseGradeSnapshot,
     CourseNotFoundError,
+    CourseOutline,
+    OutlineBlock,
     PlatformAdapter,
     PlatformError,
     PlatformUser,
@@ -146,6 +148,42 @@ class FakePlatform(PlatformAdapter):
             },
         )
         return key
+
+    @classmethod
+    def set_outline(cls, course_key: Any, chapters: Iterable[dict]) -> None:
+        """The course's structure: chapters ``{"id", "name", "subsections": [...]}``, each
+        subsection ``{"id", "name", "graded", "assignment_type", "units": [{"id", "name"}]}``;
+        usage keys are made from the ids as the platform makes them."""
+        course = _course(course_key)
+        key = parse_course_key(course.key)
+        blocks: list[dict] = []
+
+        def add(kind, entry, parent, graded=False, fmt=None):
+            usage_key = str(key.make_usage_key(kind, entry["id"]))
+            blocks.append(
+                {
+                    "usage_key": usage_key,
+                    "block_type": kind,
+                    "display_name": entry.get("name") or entry["id"],
+                    "graded": graded,
+                    "assignment_type": fmt if graded else None,
+                    "parent": parent,
+                }
+            )
+            return usage_key
+
+        for chapter in chapters:
+            chapter_key = add("chapter", chapter, None)
+            for subsection in chapter.get("subsections", []):
+                graded = bool(subsection.get("graded"))
+                fmt = subsection.get("assignment_type")
+                if graded and fmt not in course.assignment_types:
+                    raise ValueError(f"{fmt!r} is not an assignment type of {course.key}")
+                sub_key = add("sequential", subsection, chapter_key, graded, fmt)
+                for unit in subsection.get("units", []):
+                    add("vertical", unit, sub_key, graded, fmt)
+        course.outline = blocks
+        course.save(update_fields=["outline"])
 
     @classmethod
     def add_course_staff(cls, course_key: Any, user: Any) -> None:
@@ -305,17 +343,33 @@ class FakePlatform(PlatformAdapter):
         return _course(course_key).name
 
     def can_author(self, user: Any, course_key: Any) -> bool:
+        # As get_user_permissions (common/djangoapps/student/auth.py): nobody has Studio
+        # access to a CCX; global staff have it to every course; course staff to theirs.
         from .models import FakeCourseStaff
 
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
-            return True  # global staff, as has_studio_write_access grants them
         try:
-            key = str(parse_course_key(course_key))
+            key = parse_course_key(course_key)
         except CourseNotFoundError:
             return False
-        return FakeCourseStaff.objects.filter(user_id=user.pk, course__key=key).exists()
+        if getattr(key, "ccx", None):
+            return False
+        if self.is_global_staff(user):
+            return True
+        return FakeCourseStaff.objects.filter(user_id=user.pk, course__key=str(key)).exists()
+
+    def can_read_course(self, user: Any, course_key: Any) -> bool:
+        # No read-only course role here: Studio read access is write access.
+        return self.can_author(user, course_key)
+
+    def course_outline(self, course_key: Any) -> CourseOutline:
+        course = _course(self.master_course_for_ccx(course_key))
+        return CourseOutline(
+            course_key=course.key,
+            blocks=tuple(OutlineBlock(**block) for block in course.outline),
+            assignment_types=tuple(course.assignment_types),
+        )
 
     def enrolled_learners(self, course_key: Any) -> Iterator[int]:
         from .models import FakeEnrollment

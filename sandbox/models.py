@@ -31,6 +31,9 @@ class FakeCourse(models.Model):
     name = models.CharField(max_length=255)
     assignment_types = models.JSONField(default=list)
     passing_grade = models.FloatField(default=0.5)
+    # Sections, subsections and units in course order: [{"usage_key", "block_type",
+    # "display_name", "graded", "assignment_type", "parent"}] (platform.OutlineBlock).
+    outline = models.JSONField(default=list)
     master = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="ccxs"
     )

@@ -72,6 +72,68 @@ PATHWAY_RULE = {
 }
 
 
+# The courses' structure (what a rule builder picks blocks from); the rules' blocks are in it.
+DATA_OUTLINE = [
+    {
+        "id": "week1",
+        "name": "Week 1: Exploring data",
+        "subsections": [
+            {
+                "id": "intro",
+                "name": "Introduction",
+                "units": [{"id": "welcome", "name": "Welcome"}],
+            },
+            {
+                "id": "analysis1",
+                "name": "Analysis lab",
+                "graded": True,
+                "assignment_type": "Homework",
+                "units": [{"id": "analysis1-notebook", "name": "Summary statistics"}],
+            },
+        ],
+    },
+    {
+        "id": "week2",
+        "name": "Week 2: Cleaning data",
+        "subsections": [
+            {
+                "id": "lab2",
+                "name": "Cleaning lab",
+                "graded": True,
+                "assignment_type": "Homework",
+                "units": [
+                    {"id": "analysis2", "name": "Cleaning a data set"},
+                    {"id": "lab2-quiz", "name": "Check your understanding"},
+                ],
+            }
+        ],
+    },
+    {
+        "id": "final",
+        "name": "Final project",
+        "subsections": [
+            {
+                "id": "capstone",
+                "name": "Capstone project",
+                "graded": True,
+                "assignment_type": "Exam",
+                "units": [{"id": "capstone-report", "name": "Report"}],
+            }
+        ],
+    },
+]
+VIZ_OUTLINE = [
+    {
+        "id": "charts",
+        "name": "Charts",
+        "subsections": [
+            {"id": "viz-hw1", "name": "Bar charts", "graded": True, "assignment_type": "Homework"},
+            {"id": "viz-exam", "name": "Final exam", "graded": True, "assignment_type": "Exam"},
+        ],
+    }
+]
+
+
 def create_catalogue(base_url: str = "https://lms.example.edu"):
     """Issuer, active key, courses and the three definitions; returns the issuer."""
     from openedx_microcreds.models import CredentialDefinition, Issuer
@@ -84,6 +146,8 @@ def create_catalogue(base_url: str = "https://lms.example.edu"):
     generate_signing_key(issuer, key_id="key-1")
     FakePlatform.add_course(DATA_COURSE, "Data Analysis with Python", ("Homework", "Exam"))
     FakePlatform.add_course(VIZ_COURSE, "Data Visualization", ("Homework", "Exam"))
+    FakePlatform.set_outline(DATA_COURSE, DATA_OUTLINE)
+    FakePlatform.set_outline(VIZ_COURSE, VIZ_OUTLINE)
     active = CredentialDefinition.State.ACTIVE
     CredentialDefinition.objects.create(
         slug="data-analyst",

@@ -1,8 +1,9 @@
-"""Sandbox LMS URLs: a login page, the admin, and every plugin's URLs, as the LMS mounts them."""
+"""Sandbox LMS URLs: a login page, the admin, the CSRF token API of frontends, and every plugin's
+URLs, as the LMS mounts them."""
 
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
-from django.urls import path
+from django.urls import include, path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
 # The LMS has its own login page; the sandbox's takes any user (the admin's own takes staff only).
@@ -16,3 +17,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *get_plugin_url_patterns("lms.djangoapp"),
 ]
+
+try:  # /csrf/api/v1/token, as lms/urls.py includes it (edx-drf-extensions' csrf app)
+    import csrf.urls  # noqa: F401
+except ImportError:  # pragma: no cover - edx-drf-extensions is a test requirement
+    pass
+else:
+    urlpatterns.append(path("", include("csrf.urls")))

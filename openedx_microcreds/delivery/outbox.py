@@ -35,10 +35,12 @@ State = OutboxMessage.State
 Event = OutboxMessage.Event
 
 
-def record(award: Award, event: str) -> int:
+def record(award: Award, event: str, *, again: bool = False) -> int:
     """Write the messages ``event`` of ``award`` needs, in the caller's transaction, to be sent
-    once it commits. Returns how many rows it wrote (none when no channel wants a message). A
-    row that exists already for the same event is kept as it is."""
+    once it commits. Returns how many channels want one (none: no row). A row that exists
+    already for the same event is kept as it is, unless ``again``: the event happened once more
+    (an award revoked, reinstated and revoked again), and a message about it that was already
+    sent, skipped or given up is sent anew."""
     rows = [
         OutboxMessage(award=award, event=event, channel=target)
         for channel in channels()
@@ -47,6 +49,15 @@ def record(award: Award, event: str) -> int:
     if not rows:
         return 0
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    if again:
+        OutboxMessage.objects.filter(
+            award=award,
+            event=event,
+            channel__in=[row.channel for row in rows],
+            state__in=[State.SENT, State.SKIPPED, State.FAILED],
+        ).update(
+            state=State.PENDING, attempts=0, due_at=timezone.now(), sent_at=None, last_error=""
+        )
     # Named by award and event: the ids are looked up when the work starts, for a whole batch
     # of awards at once (MySQL does not return the ids of rows bulk_create inserted).
     followups.after_commit(outbox_events=[(award.pk, event)])

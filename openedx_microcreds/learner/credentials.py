@@ -89,6 +89,8 @@ def held(
     if award_pk is not None:
         awards = awards.filter(pk=award_pk)
     now = timezone.now()
+    awards = list(awards)
+    delivered = wallets.deliveries_of_many(awards)  # one look per protocol for the lot
     found = []
     for award in awards:
         shown = display.credential_context(award.credential)
@@ -110,7 +112,7 @@ def held(
                     cert_url=public_url,
                     cert_id=shown["id"],
                 ),
-                deliveries=wallets.deliveries(award),
+                deliveries=delivered[award.pk],
             )
         )
     return found

@@ -15,26 +15,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .. import rules
+from .. import definition_fields, rules
 from ..models import CredentialDefinition, Issuer
 
 FORMAT = "openedx-microcreds-definitions"
 FORMAT_VERSION = 1
 
-#: Model fields written to and read from the file, in file order ("issuer" comes after slug).
-FIELDS = (
-    "name",
-    "course_key",
-    "state",
-    "achievement_type",
-    "description",
-    "criteria_narrative",
-    "image_url",
-    "validity_days",
-    "alignments",
-    "rule",
-    "revoke_on_certificate_revoked",
-)
+#: Model fields written to and read from the file as they are, in file order: every editable
+#: field but the slug (the key) and the issuer (named by its name), which come first.
+FIELDS = tuple(name for name in definition_fields.NAMES if name not in ("slug", "issuer"))
 KEYS = ("slug", "issuer", *FIELDS)
 REQUIRED_FOR_NEW = ("issuer", "name", "course_key", "rule")
 

@@ -23,6 +23,7 @@ from .issuing import (
 )
 from .model import Rule
 from .parse import parse_rule
+from .schema import rule_schema
 
 __all__ = [
     "BlockOutcome",
@@ -42,5 +43,6 @@ __all__ = [
     "referenced_courses",
     "required_credentials",
     "results",
+    "rule_schema",
     "thresholds",
 ]

@@ -9,39 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import limits
+from . import limits, model
 from .errors import RuleValidationError
 from .fields import MISSING, FieldReader, Problems, key_path, show
-from .model import (
-    AllOf,
-    AnyOf,
-    AssignmentAverage,
-    AtLeast,
-    BlockScore,
-    Clause,
-    CompetencyClause,
-    CourseGrade,
-    CoursePassed,
-    HoldsCredential,
-    Rule,
-    WeightedAverage,
-    WeightedBlock,
-)
+from .model import BY_TYPE, ClauseBase, Key, Rule, WeightedBlock
 
 MAX_DEPTH = 10
 
-# The keys each clause type accepts, in canonical order.
+# The keys each clause type accepts, in canonical order (from the clause classes' KEYS).
 ALLOWED_KEYS: dict[str, tuple[str, ...]] = {
-    "all": ("type", "id", "of"),
-    "any": ("type", "id", "of"),
-    "at_least": ("type", "id", "n", "of"),
-    "course_passed": ("type", "id", "course", "label"),
-    "course_grade": ("type", "id", "min", "course", "label"),
-    "block_score": ("type", "id", "block", "min", "course", "label"),
-    "assignment_average": ("type", "id", "assignment_type", "min", "course", "label"),
-    "weighted_average": ("type", "id", "blocks", "min", "course", "label"),
-    "competency": ("type", "id", "name", "framework", "code", "url", "blocks", "min", "course"),
-    "holds_credential": ("type", "id", "credential", "label"),
+    name: ("type", *(key.name for key in cls.KEYS)) for name, cls in BY_TYPE.items()
 }
 CLAUSE_TYPE_NAMES = tuple(ALLOWED_KEYS)
 
@@ -95,7 +72,7 @@ class _Parser:
         self.require_explicit_course = require_explicit_course
         self.id_paths: dict[str, str] = {}
 
-    def clause(self, value: object, path: str, position: tuple[int, ...]) -> Clause | None:
+    def clause(self, value: object, path: str, position: tuple[int, ...]) -> model.Clause | None:
         if not isinstance(value, dict):
             self.problems.append(
                 (path, f"must be an object describing a rule clause, got {show(value)}")
@@ -123,18 +100,12 @@ class _Parser:
         before = len(self.problems)
         fields = FieldReader(self.problems, value, path, f"a clause of type '{clause_type}'")
         fields.reject_unknown_keys(ALLOWED_KEYS[clause_type])
-        explicit_id = self._explicit_id(fields, required=clause_type == "competency")
-        clause_id = explicit_id or derived_clause_id(position)
-        clause = self._build(clause_type, fields, position, clause_id, explicit_id)
+        clause = self._build(BY_TYPE[clause_type], fields, position)
         # A clause is only built when it, and everything inside it, is valid.
         return clause if len(self.problems) == before else None
 
-    def _explicit_id(self, fields: FieldReader, *, required: bool) -> str | None:
-        explicit_id = fields.slug(
-            "id",
-            required=required,
-            expected='a stable slug naming the competency, such as "data-analysis"',
-        )
+    def _explicit_id(self, fields: FieldReader, key: Key) -> str | None:
+        explicit_id = fields.slug("id", required=key.required, expected=key.description)
         if explicit_id is None:
             return None
         first_path = self.id_paths.setdefault(explicit_id, fields.path)
@@ -144,83 +115,69 @@ class _Parser:
         return explicit_id
 
     def _build(
-        self,
-        clause_type: str,
-        fields: FieldReader,
-        position: tuple[int, ...],
-        clause_id: str,
-        explicit_id: str | None,
-    ) -> Clause | None:
-        ids: dict[str, Any] = {"clause_id": clause_id, "explicit_id": explicit_id}
-        need_course = self.require_explicit_course
-        match clause_type:
-            case "all" | "any" | "at_least":
-                return self._composite(clause_type, fields, position, ids)
-            case "course_passed":
-                return CoursePassed(
-                    course=fields.course(required=need_course), label=fields.text("label"), **ids
-                )
-            case "course_grade":
-                minimum = fields.fraction()
-                course, label = fields.course(required=need_course), fields.text("label")
-                if minimum is None:
-                    return None
-                return CourseGrade(minimum=minimum, course=course, label=label, **ids)
-            case "block_score":
-                block, minimum = fields.usage_key("block"), fields.fraction()
-                course, label = fields.course(required=False), fields.text("label")
-                if block is None or minimum is None:
-                    return None
-                fields.blocks_match_course(
-                    course, [(key_path(fields.path, "block"), block)], course_needed=need_course
-                )
-                return BlockScore(block=block, minimum=minimum, course=course, label=label, **ids)
-            case "assignment_average":
-                assignment_type = fields.text("assignment_type", required=True)
-                minimum = fields.fraction()
-                course, label = fields.course(required=need_course), fields.text("label")
-                if assignment_type is None or minimum is None:
-                    return None
-                return AssignmentAverage(
-                    assignment_type=assignment_type,
-                    minimum=minimum,
-                    course=course,
-                    label=label,
-                    **ids,
-                )
-            case "weighted_average":
-                course = fields.course(required=False)
-                blocks, minimum = self._blocks(fields, course), fields.fraction()
-                label = fields.text("label")
-                if blocks is None or minimum is None:
-                    return None
-                return WeightedAverage(
-                    blocks=blocks, minimum=minimum, course=course, label=label, **ids
-                )
-            case "competency":
-                return self._competency(fields, clause_id)
-            case "holds_credential":
-                credential = fields.slug(
-                    "credential", required=True, expected="the slug of another credential"
-                )
-                label = fields.text("label")
-                if credential is None:
-                    return None
-                return HoldsCredential(credential=credential, label=label, **ids)
-        raise AssertionError(f"no builder for clause type {clause_type!r}")
+        self, cls: type[ClauseBase], fields: FieldReader, position: tuple[int, ...]
+    ) -> model.Clause | None:
+        """The clause, its keys read as its class lists them. A "course" is read before block
+        lists (which must belong to it); the clauses of a composite after the rest."""
+        keys = {key.name: key for key in cls.KEYS}
+        explicit_id = self._explicit_id(fields, keys["id"])
+        clause_id = explicit_id or derived_clause_id(position)
+        order = [key for key in cls.KEYS if key.name != "id"]
+        if "blocks" in keys:
+            order.sort(key=lambda key: key.kind != model.COURSE)
+        values: dict[str, Any] = {}
+        for key in order:
+            values[key.attr] = self._read(fields, key, values.get("course"), position)
+        block = values.get("block")
+        if block is not None:
+            fields.blocks_match_course(
+                values.get("course"),
+                [(key_path(fields.path, "block"), block)],
+                course_needed=self.require_explicit_course,
+            )
+        if any(
+            values.get(key.attr) is None for key in cls.KEYS if key.required and key.name != "id"
+        ):
+            return None
+        ids = {"clause_id": clause_id}
+        if keys["id"].attr == "explicit_id":
+            ids["explicit_id"] = explicit_id
+        return cls(**ids, **values)
 
-    def _composite(
-        self, clause_type: str, fields: FieldReader, position: tuple[int, ...], ids: dict[str, Any]
-    ) -> Clause | None:
+    def _read(
+        self, fields: FieldReader, key: Key, course: str | None, position: tuple[int, ...]
+    ) -> Any:
+        match key.kind:
+            case model.SLUG:
+                return fields.slug(key.name, required=key.required, expected=key.description)
+            case model.TEXT:
+                return fields.text(key.name, required=key.required)
+            case model.FRACTION:
+                return fields.fraction(key.name)
+            case model.COURSE:
+                needed = self.require_explicit_course and key.required_without_course
+                return fields.course(required=needed)
+            case model.USAGE_KEY:
+                return fields.usage_key(key.name)
+            case model.URL:
+                return fields.url(key.name, expected=key.description)
+            case model.BLOCKS:
+                return self._blocks(fields, course)
+            case model.COUNT:
+                # Checked against the list as written, even if some of its clauses are invalid.
+                raw_of = fields.value.get("of", MISSING)
+                count = len(raw_of) if isinstance(raw_of, list) and raw_of else None
+                return fields.count(key.name, count)
+            case model.CLAUSES:
+                return self._clauses(fields, position)
+        raise AssertionError(f"no reader for keys of kind {key.kind!r}")
+
+    def _clauses(
+        self, fields: FieldReader, position: tuple[int, ...]
+    ) -> tuple[model.Clause, ...] | None:
         raw_of = fields.value.get("of", MISSING)
-        n = None
-        if clause_type == "at_least":
-            # Check n against the list as written, even if some of its clauses are invalid.
-            count = len(raw_of) if isinstance(raw_of, list) and raw_of else None
-            n = fields.count("n", count)
-
         of_path = key_path(fields.path, "of")
-        children: list[Clause | None] = []
+        children: list[model.Clause | None] = []
         if raw_of is MISSING:
             fields.problem("of", f"is required in {fields.owner}: a list of rule clauses")
         elif not isinstance(raw_of, list):
@@ -232,36 +189,10 @@ class _Parser:
                 self.clause(child, f"{of_path}[{index}]", (*position, index))
                 for index, child in enumerate(raw_of)
             ]
-
         of = tuple(child for child in children if child is not None)
         if not of or len(of) != len(children):
             return None
-        if clause_type == "all":
-            return AllOf(of=of, **ids)
-        if clause_type == "any":
-            return AnyOf(of=of, **ids)
-        return None if n is None else AtLeast(n=n, of=of, **ids)
-
-    def _competency(self, fields: FieldReader, clause_id: str) -> Clause | None:
-        name = fields.text("name", required=True)
-        framework, code = fields.text("framework"), fields.text("code")
-        url = fields.url(
-            "url", expected="an http(s) URL describing the competency (its alignment targetUrl)"
-        )
-        course = fields.course(required=False)
-        blocks, minimum = self._blocks(fields, course), fields.fraction()
-        if name is None or url is None or blocks is None or minimum is None:
-            return None
-        return CompetencyClause(
-            clause_id=clause_id,
-            name=name,
-            url=url,
-            blocks=blocks,
-            minimum=minimum,
-            framework=framework,
-            code=code,
-            course=course,
-        )
+        return of
 
     def _blocks(self, fields: FieldReader, course: str | None) -> tuple[WeightedBlock, ...] | None:
         blocks = fields.weighted_blocks("blocks")

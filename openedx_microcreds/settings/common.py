@@ -165,6 +165,21 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
 .. setting_description: A message claimed for sending this long ago whose worker never said
    how it went (it died) is given back and sent again.
 
+.. setting_name: MICROCREDS_API_DRY_RUN_SYNC_LEARNERS
+.. setting_default: 500
+.. setting_description: A dry run over a course with at most this many enrolled learners runs in
+   the API request (200 with the results); a larger one is a job a worker runs (202, polled).
+
+.. setting_name: MICROCREDS_API_DRY_RUN_KEEP_DAYS
+.. setting_default: 7
+.. setting_description: Dry-run jobs and their results are deleted this many days after they
+   were asked for.
+
+.. setting_name: MICROCREDS_API_PAGE_SIZE
+.. setting_default: 50
+.. setting_description: Items per page of the REST API's lists (a client may ask for up to 500
+   with ``page_size``).
+
 .. setting_name: MICROCREDS_DEFAULT_CRYPTOSUITE
 .. setting_default: "eddsa-rdfc-2022"
 .. setting_description: Data Integrity cryptosuite used when a definition does not choose one.
@@ -213,6 +228,9 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_OUTBOX_RETRY_MAX_SECONDS": 6 * 3600,
     "MICROCREDS_OUTBOX_RETRY_HORIZON_SECONDS": 3 * 24 * 3600,
     "MICROCREDS_OUTBOX_LEASE_SECONDS": 600,
+    "MICROCREDS_API_DRY_RUN_SYNC_LEARNERS": 500,
+    "MICROCREDS_API_DRY_RUN_KEEP_DAYS": 7,
+    "MICROCREDS_API_PAGE_SIZE": 50,
 }
 
 #: Periodic jobs, added to the beat schedule unless the operator defined an entry of that name.

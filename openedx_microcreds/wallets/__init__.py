@@ -57,6 +57,11 @@ class WalletProtocol(abc.ABC):
     def deliveries(self, award: Award) -> list[WalletDelivery]:
         """Where copies of ``award`` went through this protocol, oldest first."""
 
+    def deliveries_of_many(self, awards: list[Award]) -> dict[int, list[WalletDelivery]]:
+        """:meth:`deliveries` for several awards, by award id (a page listing a learner's
+        credentials). Override it to read them in one query; this asks award by award."""
+        return {award.pk: self.deliveries(award) for award in awards}
+
 
 def protocols() -> list[WalletProtocol]:
     """The protocols named by MICROCREDS_WALLET_PROTOCOLS, in order."""
@@ -68,5 +73,18 @@ def protocols() -> list[WalletProtocol]:
 
 def deliveries(award: Award) -> list[WalletDelivery]:
     """Every wallet delivery of ``award``, across protocols, oldest first."""
-    found = [delivery for protocol in protocols() for delivery in protocol.deliveries(award)]
-    return sorted(found, key=lambda delivery: delivery.delivered_at)
+    return deliveries_of_many([award]).get(award.pk, [])
+
+
+def deliveries_of_many(awards: list[Award]) -> dict[int, list[WalletDelivery]]:
+    """:func:`deliveries` of several awards, by award id: one look per protocol, whatever the
+    number of awards."""
+    found: dict[int, list[WalletDelivery]] = {award.pk: [] for award in awards}
+    if not awards:
+        return found
+    for protocol in protocols():
+        for award_id, delivered in protocol.deliveries_of_many(awards).items():
+            found[award_id].extend(delivered)
+    for delivered in found.values():
+        delivered.sort(key=lambda delivery: delivery.delivered_at)
+    return found

@@ -101,18 +101,28 @@ def deliver_copy(
 
 
 def deliveries_of(award: Award, protocol: str, label: str) -> list[WalletDelivery]:
-    return [
-        WalletDelivery(
-            protocol=protocol,
-            label=label,
-            holder=copy.holder_did,
-            delivered_at=copy.delivered_at,
-            credential_id=copy.credential_id,
+    return deliveries_of_awards([award], protocol, label)[award.pk]
+
+
+def deliveries_of_awards(
+    awards: list[Award], protocol: str, label: str
+) -> dict[int, list[WalletDelivery]]:
+    """The copies of these awards delivered through ``protocol``, by award id, in one query."""
+    found: dict[int, list[WalletDelivery]] = {award.pk: [] for award in awards}
+    copies = WalletCopy.objects.filter(award__in=awards, protocol=protocol).order_by(
+        "delivered_at", "pk"
+    )
+    for copy in copies:
+        found[copy.award_id].append(
+            WalletDelivery(
+                protocol=protocol,
+                label=label,
+                holder=copy.holder_did,
+                delivered_at=copy.delivered_at,
+                credential_id=copy.credential_id,
+            )
         )
-        for copy in WalletCopy.objects.filter(award=award, protocol=protocol).order_by(
-            "delivered_at", "pk"
-        )
-    ]
+    return found
 
 
 def signed_copy(copy: WalletCopy) -> dict[str, Any]:

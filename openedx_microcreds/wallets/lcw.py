@@ -37,7 +37,7 @@ from ..settings import issuer_base_url
 from ..signing import active_signing_key, issuer_id
 from . import WalletDelivery, WalletOffer, WalletProtocol
 from .codes import derived
-from .copies import deliver_copy, deliveries_of
+from .copies import deliver_copy, deliveries_of, deliveries_of_awards
 from .exchanges import check_code, check_open, check_owner, exchange_for, open_exchange
 from .models import WalletExchange, WalletProtocolName
 
@@ -66,6 +66,9 @@ class LcwProtocol(WalletProtocol):
 
     def deliveries(self, award: Award) -> list[WalletDelivery]:
         return deliveries_of(award, PROTOCOL, LABEL)
+
+    def deliveries_of_many(self, awards: list[Award]) -> dict[int, list[WalletDelivery]]:
+        return deliveries_of_awards(awards, PROTOCOL, LABEL)
 
 
 # ---------------------------------------------------------------- addresses

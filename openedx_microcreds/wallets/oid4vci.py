@@ -38,7 +38,7 @@ from ..models import Award
 from ..settings import get_setting, issuer_base_url
 from . import WalletDelivery, WalletOffer, WalletProtocol
 from .codes import code_hash, derived, keyed_hash, new_code, same
-from .copies import deliver_copy, deliveries_of
+from .copies import deliver_copy, deliveries_of, deliveries_of_awards
 from .exchanges import ExchangeError, advance, check_open, check_owner, exchange_for
 from .exchanges import open_exchange as _open_exchange
 from .models import WalletExchange, WalletProtocolName
@@ -99,6 +99,9 @@ class Oid4vciProtocol(WalletProtocol):
 
     def deliveries(self, award: Award) -> list[WalletDelivery]:
         return deliveries_of(award, PROTOCOL, LABEL)
+
+    def deliveries_of_many(self, awards: list[Award]) -> dict[int, list[WalletDelivery]]:
+        return deliveries_of_awards(awards, PROTOCOL, LABEL)
 
 
 def open_exchange(

@@ -161,6 +161,56 @@ DEFAULT_FROM_EMAIL = "credentials@example.edu"
 LMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_LMS_URL", "http://localhost:8000")
 CMS_ROOT_URL = os.environ.get("MICROCREDS_SANDBOX_CMS_URL", "http://localhost:8010")
 
+
+# JWTs as the LMS issues them, checked by edx-drf-extensions' JwtAuthentication (the REST API
+# takes them as the platform's own APIs do): RS256 with the sandbox's own key pair, made once
+# per demo-output (the LMS publishes its public keys in JWT_PUBLIC_SIGNING_JWK_SET the same way).
+def _jwt_keys():
+    import json
+
+    path = DEMO_OUTPUT_DIR / "jwt-signing-key.json"
+    if not path.exists():
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from jwt.algorithms import RSAAlgorithm
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        private = json.loads(RSAAlgorithm.to_jwk(key))
+        private["kid"] = "sandbox"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(private))
+        temporary.chmod(0o600)
+        temporary.replace(path)  # another process may have written it first: either is fine
+    private = json.loads(path.read_text())
+    public = {k: v for k, v in private.items() if k in ("kty", "n", "e", "kid")}
+    return json.dumps(private), json.dumps({"keys": [public]})
+
+
+JWT_PRIVATE_SIGNING_JWK, JWT_PUBLIC_SIGNING_JWK_SET = _jwt_keys()
+JWT_AUTH = {
+    "JWT_ISSUERS": [
+        {
+            "ISSUER": f"{LMS_ROOT_URL}/oauth2",
+            "AUDIENCE": "sandbox-lms",
+            "SECRET_KEY": os.environ.get(
+                "MICROCREDS_SANDBOX_JWT_SECRET", "sandbox-only-jwt-secret-not-for-production"
+            ),
+        }
+    ],
+    "JWT_ISSUER": f"{LMS_ROOT_URL}/oauth2",
+    "JWT_AUDIENCE": "sandbox-lms",
+    "JWT_SECRET_KEY": os.environ.get(
+        "MICROCREDS_SANDBOX_JWT_SECRET", "sandbox-only-jwt-secret-not-for-production"
+    ),
+    "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_ALGORITHM": "RS256",
+    "JWT_SIGNING_ALGORITHM": "RS256",
+    "JWT_PRIVATE_SIGNING_JWK": JWT_PRIVATE_SIGNING_JWK,
+    "JWT_PUBLIC_SIGNING_JWK_SET": JWT_PUBLIC_SIGNING_JWK_SET,
+    "JWT_VERIFY_EXPIRATION": True,
+}
+
 # Operator choices, made before the plugin settings load: the plugin must keep them.
 MICROCREDS_PLATFORM_BACKEND = "sandbox.fake_platform.FakePlatform"
 

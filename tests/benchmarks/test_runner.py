@@ -17,6 +17,7 @@ def test_no_arguments_means_every_section():
             "public",
             "notifications",
             "wallets",
+            "api",
         ]
     )
     assert args.backfill == 10_000 and not args.no_mysql

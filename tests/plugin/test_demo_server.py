@@ -106,6 +106,10 @@ def test_the_demo_prints_and_records_the_logins(demo_run):
     _output, stdout, summary = demo_run
     assert "== Log in at http://127.0.0.1:8000/login/ as staff / demo for the admin" in stdout
     assert summary["logins"]["staff"] == {"username": "staff", "password": "demo"}
+    author = summary["logins"]["author"]
+    assert (author["username"], author["password"]) == ("author", "demo")
+    assert "== The course author author / demo (staff of course-v1:DemoX+Data101+2026" in stdout
+    assert "not global staff" in stdout
     assert summary["logins"]["admin_url"] == "http://127.0.0.1:8000/admin/"
     # What the demo wrote before stays as it was.
     for key in ("base_url", "issuer_did", "status_list_url", "awards", "evaluations"):
@@ -265,3 +269,45 @@ def test_a_learner_in_the_demo(server, demo_run, tmp_path):
             page.screenshot(path=shots / "demo-credential.png", full_page=True)
         finally:
             browser.close()
+
+
+def readme_api_script(base: str) -> str:
+    """The README's shell examples of the REST API ("## API"), on this server."""
+    import re
+
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## API") : readme.index("## Learners: e-mails")]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) == 2, "the README's API section has an author's and a learner's example"
+    script = "set -euo pipefail\n" + "\n".join(blocks)
+    return script.replace("http://127.0.0.1:8000", base)
+
+
+def test_the_readme_api_examples_run_as_written(server, tmp_path):
+    """The course author and a learner use the API with a session from /login/, exactly as
+    the README shows (only the server's address differs)."""
+    result = subprocess.run(
+        ["bash", "-c", readme_api_script(server)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    documents = [json.loads(line) for line in lines if line.startswith(("{", "["))]
+    listed = documents[0]
+    assert [d["slug"] for d in listed["results"]] == ["data-analyst"]
+    assert {"blocks", "assignment_types", "credentials"} <= set(documents[1])
+    assert documents[2]["valid"] is False
+    assert documents[2]["problems"][0]["code"] == "unknown_assignment_type"
+    assert documents[3]["definition"]["slug"] == "exam-ace"
+    assert documents[4]["definition"]["description"] == "Top marks in every exam."
+    assert "412" in lines  # the edit made on the old ETag
+    assert "2,alan,would_award" in result.stdout  # the dry run's CSV
+    revoked, reinstated = documents[5], documents[6]
+    assert revoked["award"]["state"] == "revoked" and reinstated["award"]["state"] == "active"
+    assert "period,course_key,definition,name,issued,revoked" in lines
+    mary_awards, mary_progress = documents[7], documents[8]
+    assert {a["standing"] for a in mary_awards} == {"active", "revoked"}
+    assert any(p["definition"] == "data-analyst" for p in mary_progress)

@@ -371,6 +371,122 @@ def test_adapter_interface_is_complete():
         "course_exists",
         "course_display_name",
         "can_author",
+        "can_read_course",
+        "course_outline",
         "enrolled_learners",
         "enrolled_courses",
     }
+
+
+@pytest.mark.django_db
+class TestEdxPlatformForTheApi:
+    """Studio access as Studio answers it, the course outline from the block structure and the
+    grading policy, and the platform's authentication classes: against stand-ins shaped like
+    common/djangoapps/student/auth.py, openedx/core/djangoapps/content/block_structure/api.py,
+    xmodule.modulestore.django and openedx/core/lib/api/authentication.py."""
+
+    def test_write_access_is_asked_with_the_cms_service_variant_where_it_exists(
+        self, monkeypatch, fake_platform
+    ):
+        asked = []
+
+        def current(user, course_key, service_variant=None):
+            asked.append(service_variant)
+            return service_variant == "cms"
+
+        _module(
+            monkeypatch,
+            "common.djangoapps.student.auth",
+            has_studio_write_access=current,
+            has_studio_read_access=lambda user, key: True,
+        )
+        user = get_user_model().objects.get(pk=fake_platform.add_user("ann").id)
+        adapter = EdxPlatform()
+        assert adapter.can_author(user, COURSE) and asked == ["cms"]
+        assert adapter.can_read_course(user, COURSE)
+        assert not adapter.can_author(AnonymousUser(), COURSE)
+
+        def older(user, course_key):  # releases before service_variant (Sumac)
+            return True
+
+        _module(monkeypatch, "common.djangoapps.student.auth", has_studio_write_access=older)
+        assert adapter.can_author(user, COURSE)
+
+    def test_course_outline(self, monkeypatch):
+        course = CourseKey.from_string(COURSE)
+        keys = {
+            name: course.make_usage_key(kind, name)
+            for name, kind in [
+                ("course", "course"),
+                ("week1", "chapter"),
+                ("hw1", "sequential"),
+                ("unit1", "vertical"),
+                ("intro", "sequential"),
+            ]
+        }
+        children = {
+            keys["course"]: [keys["week1"]],
+            keys["week1"]: [keys["hw1"], keys["intro"]],
+            keys["hw1"]: [keys["unit1"]],
+            keys["intro"]: [],
+        }
+        blocks = {
+            keys["week1"]: SimpleNamespace(display_name="Week 1"),
+            keys["hw1"]: SimpleNamespace(display_name="Homework 1", graded=True, format="Homework"),
+            keys["unit1"]: SimpleNamespace(display_name=None),
+            keys["intro"]: SimpleNamespace(display_name="Intro", graded=False, format=None),
+        }
+
+        class Structure:
+            root_block_usage_key = keys["course"]
+
+            def get_children(self, key):
+                return children.get(key, [])
+
+            def __getitem__(self, key):
+                return blocks[key]
+
+        _module(
+            monkeypatch,
+            "openedx.core.djangoapps.content.block_structure.api",
+            get_course_in_cache=lambda key: Structure(),
+        )
+        grader = [{"type": "Homework", "weight": 0.4}, {"type": "Exam", "weight": 0.6}]
+        _module(
+            monkeypatch,
+            "xmodule.modulestore.django",
+            modulestore=lambda: SimpleNamespace(
+                get_course=lambda key, depth=0: (
+                    SimpleNamespace(raw_grader=grader) if str(key) == COURSE else None
+                )
+            ),
+        )
+        outline = EdxPlatform().course_outline(CCX)  # a CCX's outline is its master's
+        assert outline.assignment_types == ("Homework", "Exam")
+        shown = [
+            (b.block_type, b.display_name, b.graded, b.assignment_type) for b in outline.blocks
+        ]
+        assert shown == [
+            ("chapter", "Week 1", False, None),
+            ("sequential", "Homework 1", True, "Homework"),
+            ("vertical", "unit1", True, "Homework"),
+            ("sequential", "Intro", False, None),
+        ]
+        assert outline.find(str(keys["unit1"])).parent == str(keys["hw1"])
+        with pytest.raises(CourseNotFoundError):
+            EdxPlatform().course_outline("course-v1:Other+X+Y")
+
+    def test_authentication_classes_are_the_platforms(self, monkeypatch, settings):
+        class Bearer:
+            pass
+
+        _module(
+            monkeypatch,
+            "openedx.core.lib.api.authentication",
+            BearerAuthenticationAllowInactiveUser=Bearer,
+        )
+        names = [cls.__name__ for cls in EdxPlatform().api_authentication_classes()]
+        assert names == ["JwtAuthentication", "Bearer", "SessionAuthenticationAllowInactiveUser"]
+        settings.JWT_AUTH = {**settings.JWT_AUTH, "JWT_PUBLIC_SIGNING_JWK_SET": ""}
+        names = [cls.__name__ for cls in EdxPlatform().api_authentication_classes()]
+        assert names == ["Bearer", "SessionAuthenticationAllowInactiveUser"]

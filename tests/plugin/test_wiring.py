@@ -39,18 +39,20 @@ class TestLms:
         # The devstack settings type ran too.
         assert settings.MICROCREDS_ALLOW_SECRET_KEY_FALLBACK is True
 
-    def test_urls_mounted_under_microcreds(self):
-        # Mounted at the root (for the well-known URLs of OpenID4VCI), every page of the plugin
-        # is still under /microcreds/, as issued credentials name them.
+    def test_urls_mounted_under_microcreds_and_the_api_under_api_microcreds(self):
+
+        assert reverse("openedx_microcreds:credential", args=["x"]) == "/microcreds/credentials/x/"
+        assert reverse("openedx_microcreds:status_list", args=["x"]) == "/microcreds/status/x"
+        assert reverse("openedx_microcreds:api:v1:rule-schema") == "/api/microcreds/v1/rule-schema/"
+        # Nothing of the plugin answers outside these prefixes but the wallets' well-known URLs.
         prefix, resolver = get_resolver().namespace_dict["openedx_microcreds"]
         assert prefix == ""
-        paths = {str(pattern.pattern) for pattern in resolver.url_patterns}
-        assert paths == {
+        assert {str(p.pattern) for p in resolver.url_patterns} == {
             "microcreds/",
+            "api/microcreds/",
             ".well-known/openid-credential-issuer/microcreds/oid4vci",
             ".well-known/oauth-authorization-server/microcreds/oid4vci",
         }
-        assert reverse("openedx_microcreds:status_list", args=["x"]) == "/microcreds/status/x"
 
     def test_receivers_connected(self):
         assert "openedx_microcreds.receivers" in sys.modules
@@ -83,10 +85,10 @@ def test_other_projects_load_the_plugin(tmp_path, settings_module, project, sett
     assert report["settings"]["MICROCREDS_DEFAULT_CRYPTOSUITE"] == "eddsa-rdfc-2022"
     assert report["settings"]["MICROCREDS_ALLOW_SECRET_KEY_FALLBACK"] is settings_type_flag
     assert report["status_list_path"] == "/microcreds/status/x"
-    # Studio mounts the pages only; the LMS (the issuer) adds the wallets' well-known URLs.
-    assert report["namespaces"]["openedx_microcreds"] == (
-        "" if project == "lms.djangoapp" else "microcreds/"
-    )
+    # Studio mounts the pages and documents; the REST API and the wallets' well-known URLs
+    # are the LMS's (the issuer's).
+    expected = "microcreds/" if project == "cms.djangoapp" else ""
+    assert report["namespaces"]["openedx_microcreds"] == expected
     # Receivers are an LMS matter: Studio never imports them.
     assert report["receivers_module_imported"] is (project == "lms.djangoapp")
 

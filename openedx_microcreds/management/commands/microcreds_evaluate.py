@@ -11,23 +11,18 @@ would. With it nothing is written: the table says who *would* be awarded, and wh
 from __future__ import annotations
 
 import csv
-import uuid
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ... import awarding, pending, runner
-from ...definitions import definitions_for_course
-from ...models import CredentialDefinition, Evaluation
-from ...platform import PlatformAdapter, get_platform
-from ...triggers import Trigger
+from ... import api, awarding, pending, runner
+from ...dryrun import WOULD_AWARD, Row
+from ...models import Evaluation
+from ...platform import get_platform
 from ..utils import (
     add_progress_argument,
-    explanation_text,
-    explanation_tree,
-    failing_summaries,
+    explanation_from_dict,
     find_definition,
     format_table,
     open_for_writing,
@@ -35,52 +30,31 @@ from ..utils import (
     require_course,
 )
 
-EVENT_TYPE = "microcreds.evaluate"
 Outcome = Evaluation.Outcome
 LABELS = {
+    WOULD_AWARD: "would award",
     Outcome.AWARDED: "awarded",
     Outcome.NOT_MET: "not met",
     Outcome.ALREADY_HELD: "already held",
     Outcome.FAILED: "failed",
     Outcome.SKIPPED: "skipped",
 }
-ORDER = (Outcome.AWARDED, Outcome.NOT_MET, Outcome.ALREADY_HELD, Outcome.FAILED, Outcome.SKIPPED)
 
 
-def label(outcome: str, *, dry_run: bool) -> str:
-    if dry_run and outcome == Outcome.AWARDED:
-        return "would award"
+def label(outcome: str, *, dry_run: bool = False) -> str:
     return LABELS.get(outcome, outcome)
 
 
-@dataclass(frozen=True)
-class Row:
-    user_id: int
-    username: str
-    definition: str
-    outcome: str
-    reason: str
-    explanation: str = ""
+def order(*, dry_run: bool) -> tuple[str, ...]:
+    first = WOULD_AWARD if dry_run else Outcome.AWARDED
+    return (first, Outcome.NOT_MET, Outcome.ALREADY_HELD, Outcome.FAILED, Outcome.SKIPPED)
 
 
-def row_for(learner: Any, definition: CredentialDefinition, evaluation: Evaluation, outcome: str):
-    tree = explanation_tree(evaluation)
-    if outcome == Outcome.FAILED:
-        reason = evaluation.error
-    elif outcome == Outcome.NOT_MET:
-        reason = "; ".join(failing_summaries(tree)) or "criteria not met"
-    elif outcome == Outcome.AWARDED and tree:
-        reason = str(tree.get("summary", ""))
-    else:
-        reason = ""
-    return Row(
-        learner.id,
-        learner.username,
-        definition.slug,
-        outcome,
-        " ".join(reason.split()),  # one line
-        explanation_text(evaluation),
-    )
+def explanation_text(row: Row) -> str:
+    """The full explanation, one clause a line, for people (empty when the rule was not run)."""
+    if not row.explanation:
+        return ""
+    return explanation_from_dict(row.explanation).render_text(ascii_marks=True)
 
 
 class Command(BaseCommand):
@@ -127,109 +101,52 @@ class Command(BaseCommand):
 
     def evaluate(self, options: dict[str, Any]) -> None:
         dry_run = options["dry_run"]
-        platform = get_platform()
-        course_key = require_course(platform, options["course_key"])
-        definitions = self._definitions(course_key, options["definition"], dry_run=dry_run)
-        user_ids = self._learners(platform, course_key, options["user"])
+        course_key = require_course(get_platform(), options["course_key"])
+        slug = options["definition"]
+        if slug is not None:
+            find_definition(slug)  # an unknown slug is named as the operator typed it
         csv_file = open_for_writing(options["csv"], newline="") if options["csv"] else None
+        run = api.dry_run if dry_run else api.evaluate_course
+        usernames = [options["user"]] if options["user"] else None
         try:
-            rows = self._run(platform, course_key, definitions, user_ids, options)
+            with progress((), options=options, desc="evaluating") as bar:
+                result = run(
+                    course_key,
+                    definition=slug,
+                    usernames=usernames,
+                    on_batch=lambda _rows, learners: bar.update(learners),
+                )
             if csv_file is not None:
-                self._write_csv(csv_file, rows, dry_run=dry_run)
+                self._write_csv(csv_file, result.rows)
+        except api.Conflict as exc:
+            hint = " (--dry-run)" if "tried out" in exc.message else ""
+            raise CommandError(exc.message + hint) from None
+        except api.ApiError as exc:
+            raise CommandError(exc.message) from None
         finally:
             if csv_file is not None:
                 csv_file.close()
-        if not user_ids:
+        rows = result.rows
+        if not result.learners:
             self.stdout.write(f"No learners are enrolled in {course_key}.")
             return
         if csv_file is None:
-            table = [
-                (r.username, r.definition, label(r.outcome, dry_run=dry_run), r.reason)
-                for r in rows
-            ]
+            table = [(r.username, r.definition, label(r.outcome), r.reason) for r in rows]
             self.stdout.write(format_table(("LEARNER", "DEFINITION", "OUTCOME", "REASON"), table))
         counts = Counter(row.outcome for row in rows)
         summary = ", ".join(
-            f"{counts[outcome]} {label(outcome, dry_run=dry_run)}"
-            for outcome in ORDER
+            f"{counts[outcome]} {label(outcome)}"
+            for outcome in order(dry_run=dry_run)
             if counts[outcome] or outcome != Outcome.SKIPPED
         )
         self.stdout.write(
-            f"{len(user_ids)} learner(s), {len(rows)} evaluation(s): {summary}"
+            f"{result.learners} learner(s), {len(rows)} evaluation(s): {summary}"
             + (" (dry run: nothing written)" if dry_run else "")
         )
         if csv_file is not None:
             self.stdout.write(f"Wrote {len(rows)} row(s) to {options['csv']}.")
 
-    def _run(
-        self,
-        platform: PlatformAdapter,
-        course_key: str,
-        definitions: list[CredentialDefinition],
-        user_ids: list[int],
-        options: dict[str, Any],
-    ) -> list[Row]:
-        dry_run = options["dry_run"]
-        event_id = f"evaluate:{uuid.uuid4()}"
-        rows: list[Row] = []
-        for user_id in progress(user_ids, options=options, desc="evaluating"):
-            learner = platform.get_user(user_id)
-            if learner is None:
-                rows.extend(
-                    Row(
-                        user_id, f"#{user_id}", d.slug, Outcome.FAILED, f"no user with id {user_id}"
-                    )
-                    for d in definitions
-                )
-                continue
-            trigger = Trigger(
-                event_type=EVENT_TYPE, user_id=user_id, course_key=course_key, event_id=event_id
-            )
-            # A dry run evaluates held credentials too (awarding skips them only for real).
-            held = awarding.held_slugs(user_id) if dry_run else set()
-            for definition in definitions:
-                evaluation = awarding.evaluate_and_award(
-                    definition, learner, trigger, platform, dry_run=dry_run
-                )
-                outcome = Outcome.ALREADY_HELD if definition.slug in held else evaluation.outcome
-                rows.append(row_for(learner, definition, evaluation, outcome))
-        return rows
-
-    def _definitions(
-        self, course_key: str, slug: str | None, *, dry_run: bool
-    ) -> list[CredentialDefinition]:
-        found = definitions_for_course(course_key)
-        if slug is None:
-            if not found:
-                raise CommandError(f"course {course_key} has no active credential definitions")
-            return found
-        matching = [definition for definition in found if definition.slug == slug]
-        if matching:
-            return matching
-        definition = find_definition(slug)
-        if definition.course_key and definition.course_key != course_key:
-            raise CommandError(
-                f"{slug} belongs to course {definition.course_key}, not {course_key}"
-            )
-        if definition.state != CredentialDefinition.State.ACTIVE and not dry_run:
-            raise CommandError(
-                f"{slug} is {definition.state}: it can only be tried out, with --dry-run"
-            )
-        # An active pathway that reads no grades of this course: evaluated for its learners.
-        return [definition]
-
-    def _learners(self, platform: PlatformAdapter, course_key: str, username: str | None):
-        enrolled = list(platform.enrolled_learners(course_key))
-        if username is None:
-            return enrolled
-        learner = platform.get_user_by_username(username)
-        if learner is None:
-            raise CommandError(f"no user named {username!r}")
-        if learner.id not in enrolled:
-            raise CommandError(f"{username} is not enrolled in {course_key}")
-        return [learner.id]
-
-    def _write_csv(self, output: Any, rows: list[Row], *, dry_run: bool) -> None:
+    def _write_csv(self, output: Any, rows: list[Row]) -> None:
         writer = csv.writer(output)
         writer.writerow(["user_id", "username", "definition", "outcome", "reason", "explanation"])
         for row in rows:
@@ -238,9 +155,9 @@ class Command(BaseCommand):
                     row.user_id,
                     row.username,
                     row.definition,
-                    label(row.outcome, dry_run=dry_run),
+                    label(row.outcome),
                     row.reason,
-                    row.explanation,
+                    explanation_text(row),
                 ]
             )
 
