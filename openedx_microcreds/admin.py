@@ -473,3 +473,7 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, MicrocredsModelAdmin):
                 % {"count": left},
                 messages.WARNING,
             )
+
+
+# Learners' backpacks register their own admin pages.
+from .backpacks import admin as _backpack_admin  # noqa: E402, F401

@@ -748,6 +748,8 @@ class OutboxMessage(models.Model):
         RENEWED = "renewed", _("renewed")
         EXPIRED = "expired", _("expired")
         REVOKED = "revoked", _("revoked")
+        # Sent to a backpack the learner just connected (every credential they hold).
+        CONNECTED = "connected", _("backpack connected")
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -827,3 +829,8 @@ class LearnerPreference(models.Model):
     def __str__(self) -> str:
         state = "on" if self.email_notifications else "off"
         return f"user={self.user_id} e-mails {state}"
+
+
+# Learners' backpacks (Open Badges 3.0 hosts) live in their own module; Django finds models
+# through this one.
+from .backpacks.models import BackpackConnection, BackpackHost  # noqa: E402, F401
