@@ -328,11 +328,14 @@ def _read(response: requests.Response, policy: Policy, host: str, deadline: floa
     decode = _decoder(response.headers.get("Content-Encoding", ""), host)
     chunks: list[bytes] = []
     size = 0
+    # read1 returns what one socket read brings (urllib3 2), so a host that drips its answer
+    # meets the deadline between reads; read(n) would wait for all n bytes.
+    read = getattr(response.raw, "read1", None) or response.raw.read
     try:
         while True:
             if time.monotonic() > deadline:
                 raise Unreachable(f"{host} took too long to answer")
-            chunk = response.raw.read(_CHUNK, decode_content=False)
+            chunk = read(_CHUNK, decode_content=False)
             if not chunk:
                 break
             if decode is not None:
