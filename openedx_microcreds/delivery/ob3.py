@@ -74,7 +74,7 @@ class BackpackChannel(Channel):
         if not hosts.is_allowed(host.base_url):
             raise SkipDelivery(f"this site no longer delivers to {host.base_url}")
         if connection.state != BackpackConnection.State.CONNECTED:
-            raise SkipDelivery(f"the backpack at {host.label} needs reconnecting")
+            raise SkipDelivery("the backpack needs reconnecting")
         if not award.credential_json:
             raise PermanentDeliveryError("the award has no signed credential")
         try:
@@ -82,7 +82,7 @@ class BackpackChannel(Channel):
         except tokens.Disconnected:
             raise SkipDelivery("the learner disconnected this backpack") from None
         except tokens.NeedsReconnect as exc:
-            raise SkipDelivery(f"the backpack at {host.label} needs reconnecting: {exc}") from None
+            raise SkipDelivery(f"the backpack needs reconnecting: {exc}") from None
         except NotAllowed as exc:
             raise PermanentDeliveryError(str(exc)) from None
         except HostError as exc:  # unreachable, timed out, a 5xx from the token endpoint...

@@ -41,7 +41,11 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
     body = render_to_string(template, {**context, "css": css}, request=request)
     response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = _PAGE_CSP.format(style=style_hash)
-    return _private(http.secure(response))
+    response = http.secure(response)
+    # Its forms post back here: with "no-referrer" browsers send "Origin: null" on a POST, which
+    # Django's CSRF check refuses. "same-origin" still tells other sites nothing.
+    response["Referrer-Policy"] = "same-origin"
+    return _private(response)
 
 
 def _private(response: HttpResponse) -> HttpResponse:

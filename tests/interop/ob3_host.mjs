@@ -304,8 +304,9 @@ async function upsert(req, res) {
   holdings.set(token.accountId, held);
   const existing = held.get(credential.id);
   held.set(credential.id, {credential, upserts: (existing?.upserts || 0) + 1});
-  if (faults.delay_ms) await new Promise((resolve) => setTimeout(resolve, faults.delay_ms));
   stats[existing ? 'replaced' : 'created'] += 1;
+  // Stored, then slow to say so (a worker may be killed meanwhile).
+  if (faults.delay_ms) await new Promise((resolve) => setTimeout(resolve, faults.delay_ms));
   return json(res, existing ? 200 : 201, credential, {'Content-Type': 'application/vc+ld+json'});
 }
 

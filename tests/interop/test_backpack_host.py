@@ -166,3 +166,57 @@ def test_a_revoked_grant_asks_the_learner_to_reconnect(site, backpack, fake_plat
     page = session.get(f"{site}/microcreds/me/", timeout=10).text
     assert "Needs reconnecting" in page and "Reconnect</button>" in page
     assert backpack.stats()["unauthorized"] == 0  # the refresh failed first: no upsert tried
+
+
+def test_the_connect_form_and_connection_states_in_a_browser(
+    site, backpack, fake_platform, catalogue, tmp_path
+):
+    """Chromium connects Mary's backpack through the pages as she sees them: the connect form,
+    the host's sign-in and consent pages, the connected state with the deliveries, and the
+    reconnect state once the host revoked this site's access."""
+    from tests.learner.test_browser import browser_page, check_accessibility, shots_dir
+
+    mary = learner(fake_platform, "mary")
+    shots = shots_dir(tmp_path)
+    me = f"{site}/microcreds/me/"
+    with browser_page() as page:
+        page.goto(f"{site}/login/?next=/microcreds/me/")
+        page.fill("#id_username", "mary")
+        page.fill("#id_password", "demo")
+        page.click("input[type=submit]")
+        page.wait_for_url(me)
+        form = page.locator("form.mc-connect")
+        assert "Loopback test backpack" in form.inner_text()
+        check_accessibility(page)
+        form.screenshot(path=shots / "backpack-connect-form.png")
+        page.click("form.mc-connect button[type=submit]")
+        page.wait_for_selector("#username")  # the continue page refreshed on to the host
+        page.fill("#username", "mary-at-the-backpack")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#allow")
+        page.screenshot(path=shots / "backpack-host-consent.png", full_page=True)
+        page.click("#allow")
+        page.wait_for_url(f"{me}#backpacks")
+        text = page.inner_text("#backpacks")
+        assert "Your backpack at Loopback test backpack is connected." in text
+        assert "Connected" in text
+        assert "Sent to Loopback test backpack" in page.inner_text("main")
+        check_accessibility(page)
+        page.locator("#backpacks").screenshot(path=shots / "backpack-connected.png")
+        page.screenshot(path=shots / "backpack-me-connected.png", full_page=True)
+    assert len(backpack.holdings("mary-at-the-backpack")) == 1
+
+    backpack.revoke("mary-at-the-backpack")
+    earn_analyst(mary)  # outside the browser: Django refuses database calls in its loop
+    with browser_page() as page:
+        page.goto(f"{site}/login/?next=/microcreds/me/")
+        page.fill("#id_username", "mary")
+        page.fill("#id_password", "demo")
+        page.click("input[type=submit]")
+        page.wait_for_url(me)
+        text = page.inner_text("#backpacks")
+        assert "Needs reconnecting" in text and "Reconnect" in text
+        assert "Not sent to Loopback test backpack" in page.inner_text("main")
+        check_accessibility(page)
+        page.locator("#backpacks").screenshot(path=shots / "backpack-reconnect.png")
+        page.screenshot(path=shots / "backpack-me-reconnect.png", full_page=True)
