@@ -4,7 +4,9 @@ Sections: core (signing vs the Node @digitalbazaar stack), plugin (receiver cost
 send_event, end-to-end awards/s and queries per award on SQLite and MariaDB, backfill),
 lifecycle (revoke + re-sign a 131,072-entry status list vs Node), public (verification page
 throughput on loopback with wrk), notifications (e-mails per second per worker through the
-outbox vs a bare Django send_mail, against a loopback SMTP server).
+outbox vs a bare Django send_mail, against a loopback SMTP server), backpacks (deliveries per
+second per worker to a loopback Open Badges 3.0 host vs a bare HTTP POST of the same body, and
+the outbox's added cost per award vs the same award without the backpack channel).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ["core", "plugin", "lifecycle", "public", "notifications"]
+SECTIONS = ["core", "plugin", "lifecycle", "public", "notifications", "backpacks"]
 
 
 def child(script: str, *args: str, timeout: int = 1800) -> dict:
@@ -118,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import notifications
 
         print(notifications.report(child("notifications.py")), flush=True)
+    if "backpacks" in args.sections:
+        from benchmarks import backpacks
+
+        print(backpacks.report(child("backpacks.py")), flush=True)
     return 0
 
 

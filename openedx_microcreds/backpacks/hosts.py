@@ -3,6 +3,7 @@ settings the protocol client works with (its safety policy, this site's client m
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -94,9 +95,20 @@ def is_allowed(base_url: str) -> bool:
     if typing_allowed():
         return True
     try:
-        return any(host.url == base_url for host in offered())
+        return base_url in _offered_urls(_settings_key())
     except HostSettingError:
         return False
+
+
+def _settings_key() -> tuple[bool, str]:
+    entries = get_setting("MICROCREDS_OB3_HOSTS") or []
+    return bool(get_setting("MICROCREDS_OB3_ALLOW_LOOPBACK")), repr(entries)
+
+
+@functools.lru_cache(maxsize=8)
+def _offered_urls(_key: tuple) -> frozenset[str]:
+    """The normalized URLs of the operator's hosts, parsed once per value of the settings."""
+    return frozenset(host.url for host in offered())
 
 
 def offered_name(base_url: str) -> str:

@@ -33,6 +33,20 @@ EVENTS = frozenset({"issued", "renewed", "revoked"})
 _RETRYABLE_4XX = frozenset({408, 425, 429})
 
 
+# A host's base URL never changes (it is what the row stands for): kept per process, so that an
+# award reads it from the database once per host, not once per award.
+_known_base_urls: dict[int, str] = {}
+
+
+def _base_urls(host_ids: set[int]) -> dict[int, str]:
+    missing = host_ids - _known_base_urls.keys()
+    if missing:
+        _known_base_urls.update(
+            BackpackHost.objects.filter(pk__in=missing).order_by().values_list("pk", "base_url")
+        )
+    return {pk: _known_base_urls[pk] for pk in host_ids if pk in _known_base_urls}
+
+
 class BackpackChannel(Channel):
     name = "ob3"
 
@@ -45,17 +59,12 @@ class BackpackChannel(Channel):
         rows = list(
             BackpackConnection.objects.select_for_update()
             .filter(user_id=award.user_id)
+            .order_by()
             .values_list("pk", "state", "host_id")
         )
         usable = [(pk, host_id) for pk, state, host_id in rows if state != "new"]
-        if not usable:
-            return []
-        if not hosts.typing_allowed():
-            urls = dict(
-                BackpackHost.objects.filter(pk__in=[h for _pk, h in usable]).values_list(
-                    "pk", "base_url"
-                )
-            )
+        if usable and not hosts.typing_allowed():
+            urls = _base_urls({host_id for _pk, host_id in usable})
             usable = [(pk, h) for pk, h in usable if hosts.is_allowed(urls.get(h, ""))]
         return [channel_name(pk) for pk, _host in usable]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -46,14 +47,29 @@ def record(award: Award, event: str) -> list[int]:
     ]
     if not rows:
         return []
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
+    ids = _insert(rows) or list(
         OutboxMessage.objects.filter(
             award=award, event=event, channel__in=[row.channel for row in rows], state=State.PENDING
         ).values_list("pk", flat=True)
     )
     followups.after_commit(messages=ids)
     return ids
+
+
+def _insert(rows: list[OutboxMessage]) -> list[int]:
+    """Insert the rows; their ids when the database returns them (SQLite 3.35+, MariaDB 10.5+,
+    PostgreSQL) and none existed already. Otherwise (a row of the same event exists: kept as it
+    is) the rows are inserted around the existing ones and [] is returned for the caller to
+    read the pending ids: a query saved on every award in the common case."""
+    if connection.features.can_return_rows_from_bulk_insert:
+        try:
+            with transaction.atomic():  # a savepoint: a conflict leaves the caller's usable
+                return [row.pk for row in OutboxMessage.objects.bulk_create(rows)]
+        except IntegrityError:
+            for row in rows:
+                row.pk = None
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    return []
 
 
 Delivered = Attempt

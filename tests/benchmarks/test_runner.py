@@ -7,7 +7,8 @@ from benchmarks.run import SECTIONS, parse
 
 def test_no_arguments_means_every_section():
     args = parse([])
-    assert args.sections == SECTIONS == ["core", "plugin", "lifecycle", "public", "notifications"]
+    assert args.sections == SECTIONS
+    assert SECTIONS == ["core", "plugin", "lifecycle", "public", "notifications", "backpacks"]
     assert args.backfill == 10_000 and not args.no_mysql
 
 

@@ -171,3 +171,27 @@ def test_no_channel_no_message(catalogue, learner, settings):
     settings.MICROCREDS_DELIVERY_CHANNELS = []
     award_for(learner)
     assert OutboxMessage.objects.count() == 0
+
+
+def test_recording_an_event_again_keeps_the_rows_that_exist(catalogue, learner):
+    """The rows are inserted with their ids returned when none exists (one query fewer per
+    award); when some do, those are kept as they are and only the missing ones are added."""
+    award = award_for(learner)
+    with transaction.atomic():
+        assert outbox.record(award, "issued") == []  # both there, sent: nothing to send again
+    assert [(m.state, m.attempts) for m in messages(award=award)] == [("sent", 1), ("sent", 1)]
+    OutboxMessage.objects.filter(award=award, channel="recording:b").delete()
+    RecordingChannel.sent.clear()
+    with transaction.atomic():
+        [new] = outbox.record(award, "issued")
+    assert OutboxMessage.objects.get(pk=new).channel == "recording:b"
+    assert RecordingChannel.sent == [(award.pk, "issued", "recording:b")]
+    assert [(m.channel, m.state) for m in messages(award=award)] == [
+        ("recording:a", "sent"),
+        ("recording:b", "sent"),
+    ]
+    with transaction.atomic():
+        ids = outbox.record(award, "revoked")  # none there: both new, ids as inserted
+    assert sorted(ids) == sorted(
+        OutboxMessage.objects.filter(award=award, event="revoked").values_list("pk", flat=True)
+    )
