@@ -320,7 +320,7 @@ def main() -> int:
     )
     print(
         f"\n== Backpacks (Open Badges 3.0 hosts): a learner connects one at "
-        f"{summary['backpacks']['connect_form']}\n   by picking \"Loopback test backpack\" "
+        f'{summary["backpacks"]["connect_form"]}\n   by picking "Loopback test backpack" '
         f"({TEST_BACKPACK_URL}) or typing a host's address. To try it, start the test host "
         f"(after `make node`):\n     cd {REPO} && {TEST_BACKPACK_COMMAND}\n   sign in there "
         "with any user name and allow: the learner's credentials arrive, and new ones follow."

@@ -149,8 +149,8 @@ def _registered_client(host: BackpackHost, service: ServiceDescription) -> Clien
             locked.forget_client()
         try:
             client = registration.register(service, metadata, policy)
-        except RegistrationRefused as exc:
-            raise ConnectError(f"The backpack refused to register this site: {exc}.") from None
+        except RegistrationRefused as exc:  # its text names the host and gives its words
+            raise ConnectError(f"{exc}.") from None
         except HostError as exc:
             raise ConnectError(
                 f"The backpack at {locked.label} could not be reached: {exc}."

@@ -40,6 +40,7 @@ class PeerState:
     access_token_ttl: int = 3600
     issue_refresh_tokens: bool = True
     discovery_status: int = 200
+    token_delay: float = 0.0  # seconds the token endpoint takes (to widen race windows)
     # Scripted answers of the upsert endpoint, consumed first: (status, json body).
     upsert_answers: list[tuple[int, dict]] = field(default_factory=list)
     clients: dict[str, dict] = field(default_factory=dict)
@@ -105,6 +106,8 @@ class PeerHost:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
         route = (method, url.path)
+        if route == ("POST", "/token") and self.state.token_delay:
+            time.sleep(self.state.token_delay)
         with self.lock:
             if route == ("GET", "/ims/ob/v3p0/discovery"):
                 answer = self._discovery()

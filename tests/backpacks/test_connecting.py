@@ -165,8 +165,7 @@ def test_a_refused_registration_gives_the_hosts_words(client, peer, mary):
     assert response.status_code == 302
     assert notice(client) == {
         "kind": "error",
-        "text": "The backpack refused to register this site: 127.0.0.1 refused to register "
-        "this site: redirect_uris must use https.",
+        "text": "127.0.0.1 refused to register this site: redirect_uris must use https.",
     }
 
 
