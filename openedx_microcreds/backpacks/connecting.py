@@ -44,6 +44,7 @@ from ..ob3.errors import (
     printable,
 )
 from ..ob3.registration import Client
+from ..secrets import encrypt_text
 from . import hosts
 from .models import BackpackConnection, BackpackHost
 
@@ -89,8 +90,6 @@ def start(user_id: int, *, url: str = "", connection_id: int | None = None) -> S
     host.save(update_fields=["name", "endpoints", "discovered_at", "modified"])
     client = _registered_client(host, service)
     pkce, state = oauth.new_pkce(), oauth.new_state()
-    from ..secrets import encrypt_text
-
     connection, _created = BackpackConnection.objects.get_or_create(user_id=user_id, host=host)
     connection.pending_state_hash = state_hash(state)
     connection.encrypted_code_verifier = encrypt_text(pkce.verifier)
