@@ -236,3 +236,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, peer):
         response = getattr(client, method)(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
     assert peer.state.registrations == [] and peer.state.authorizations == []
+
+
+def test_another_learner_cannot_reconnect_my_connection(client, peer, mary, bob):
+    login(client, mary)
+    connect(client, peer.base)
+    mine = BackpackConnection.objects.get()
+    login(client, bob)
+    response = start(client, connection=mine.pk)
+    assert response.status_code == 302
+    assert notice(client)["text"] == "This backpack connection does not exist (any more)."
+    assert BackpackConnection.objects.get(pk=mine.pk).pending_state_hash == ""
+    assert len(peer.state.authorizations) == 1  # Mary's own, nothing for Bob
