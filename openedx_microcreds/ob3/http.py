@@ -70,6 +70,11 @@ class BadAnswer(HostError):
     """An answer this client cannot use: too large, not JSON, compressed in an unknown way."""
 
 
+class _NameNotFound(OSError):
+    """A failed lookup. An OSError, so urllib3 (1.26 or 2.x) and requests report it as a
+    connection error, with this in its chain."""
+
+
 class _AddressRefused(Exception):
     """Raised inside a connection; deliberately not an OSError, so that urllib3 and requests let
     it through unwrapped (and never retry it)."""
@@ -167,7 +172,7 @@ class _GuardedConnection:
         try:
             found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise urllib3.exceptions.NameResolutionError(host, self, exc) from exc
+            raise _NameNotFound(f"{host} was not found") from exc
         addresses = []
         for _family, _type, _proto, _name, sockaddr in found:
             text = str(sockaddr[0]).split("%", 1)[0]
@@ -308,7 +313,7 @@ def _send(
     except requests.exceptions.SSLError:
         raise Unreachable(f"the secure connection to {host} failed (certificate or TLS)") from None
     except requests.exceptions.ConnectionError as exc:
-        if _caused_by(exc, urllib3.exceptions.NameResolutionError):
+        if _caused_by(exc, _NameNotFound):
             raise Unreachable(f"{host} was not found (DNS)") from None
         raise Unreachable(f"could not connect to {host}") from None
     except requests.exceptions.RequestException as exc:
