@@ -10,6 +10,8 @@ oidc-provider test host (tests/interop/ob3_host.mjs) verifying every credential 
 - A worker killed while the host holds its upsert open loses nothing: the message's claim runs
   out (its lease), a new worker's sweep sends it again, and the host, which stored the first
   copy, replaces it (same id): one copy.
+- A grant the learner revoked at the host: one upsert refused (401), one refresh refused, the
+  connection "needs reconnecting" and the message is skipped: no retry loop.
 
 Each test prints one line of figures (``-s`` shows it).
 """
@@ -123,7 +125,7 @@ def test_half_failing_then_down_then_back_every_credential_once(
     with publishing_to(broker_url):
         for learner in learners:
             connect(learner, backpack, requests.Session())
-        for learner in learners:  # a second credential each, issued by the worker
+        for learner in learners:  # a second credential each (and the pathway), by the worker
             scenario.grade_visualizer(learner, exam=0.9, percent=0.9)
             scenario.send_passing_status(learner, scenario.VIZ_COURSE)
         procs.wait_for(
@@ -132,10 +134,14 @@ def test_half_failing_then_down_then_back_every_credential_once(
             timeout=DRAIN_TIMEOUT,
             must_run=[worker],
         )
+        wait_until_sent(procs, [worker], "every message to be sent through the 500s")
+        answered_500 = backpack.stats()["failed"]
         backpack.down()
-        for learner in learners[: LEARNERS // 2]:  # revocations queued while the host is down
-            award = Award.objects.active().get(user_id=learner.id, definition__slug="data-analyst")
-            revoke(award, reason="regraded")
+        for learner in learners:  # revocations while the host is down
+            slug = "data-analyst" if learner in learners[: LEARNERS // 2] else "data-visualizer"
+            revoke(
+                Award.objects.active().get(user_id=learner.id, definition__slug=slug), reason="x"
+            )
         time.sleep(OUTAGE_SECONDS)
         failed_while_down = (
             ob3_messages()
@@ -155,11 +161,12 @@ def test_half_failing_then_down_then_back_every_credential_once(
         procs.check(set(held) == ids, f"{username}: holds {sorted(held)}, expected {sorted(ids)}")
     assert not ob3_messages().filter(state__in=UNSENT).exists()
     stats = backpack.stats()
-    assert stats["failed"] > 0 and stats["refused"] == 0 and failed_while_down > 0
+    assert answered_500 >= LEARNERS and stats["refused"] == 0
+    assert failed_while_down == LEARNERS  # every revocation failed while the host was down
     attempts = Counter(ob3_messages().values_list("attempts", flat=True))
     print(
         f"\nbackpack faults: {ob3_messages().count()} messages to {LEARNERS} learners' backpack, "
-        f"{stats['failed']} answered 500, {failed_while_down} failed while the host was down; "
+        f"{answered_500} answered 500, {failed_while_down} failed while the host was down; "
         f"all sent in {took:.1f}s; attempts per message {dict(sorted(attempts.items()))}; "
         f"host: {stats['created']} created, {stats['replaced']} replaced"
     )
@@ -198,3 +205,32 @@ def test_a_worker_killed_mid_delivery_loses_nothing(rig, world, procs, run_id, b
         f"\nbackpack worker kill: sent again {time.monotonic() - killed_at:.1f}s after the kill "
         f"(lease 3 s), attempts {message.attempts}; the host holds 1 copy after 2 upserts"
     )
+
+
+def test_a_revoked_grant_gives_a_reconnect_state_not_a_retry_loop(
+    rig, world, procs, run_id, backpack
+):
+    import requests
+
+    broker_url, env = rig
+    learner = world.add_passing_learner("lee")
+    worker = start_worker(procs, world, run_id, env)
+    with publishing_to(broker_url):
+        connect(learner, backpack, requests.Session())
+        assert backpack.revoke("lee") == 1  # the learner withdrew this site's access at the host
+        scenario.send_passing_status(learner, scenario.DATA_COURSE)
+        message = procs.wait_for(
+            "the message to be given up as needing a reconnection",
+            lambda: ob3_messages().filter(state="skipped").first(),
+            timeout=60,
+            must_run=[worker],
+        )
+        time.sleep(3)  # many retry delays of this test's settings: nothing more happens
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == ("skipped", 1)
+    assert message.last_error.startswith("the backpack needs reconnecting: Loopback test backpack")
+    connection = BackpackConnection.objects.get()
+    assert connection.state == "reconnect" and connection.encrypted_access_token == ""
+    stats = backpack.stats()
+    # One upsert refused (401), one refresh refused, and that is all: no loop.
+    assert (stats["upserts"], stats["unauthorized"]) == (1, 1)
