@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import followups
 from ..models import Award, OutboxMessage
@@ -78,11 +79,13 @@ def start(user_id: int, *, url: str = "", connection_id: int | None = None) -> S
     try:
         service = discovery.discover(base_url, policy)
     except NotAllowed as exc:
-        raise ConnectError(f"This address cannot be used: {exc}.") from None
+        raise ConnectError(_say("This address cannot be used: %(why)s.", why=exc)) from None
     except NotABackpack as exc:
-        raise ConnectError(f"This is not an Open Badges 3.0 backpack: {exc}.") from None
+        raise ConnectError(
+            _say("This is not an Open Badges 3.0 backpack: %(why)s.", why=exc)
+        ) from None
     except HostError as exc:
-        raise ConnectError(f"The backpack at {base_url} could not be reached: {exc}.") from None
+        raise ConnectError(_unreachable(base_url, exc)) from None
     host, _created = BackpackHost.objects.get_or_create(base_url=base_url)
     host.name = hosts.offered_name(base_url) or service.name
     host.endpoints = service.as_dict()
@@ -116,15 +119,15 @@ def _chosen_base_url(user_id: int, url: str, connection_id: int | None) -> str:
             .first()
         )
         if own is None:
-            raise ConnectError("This backpack connection does not exist (any more).")
+            raise ConnectError(_say("This backpack connection does not exist (any more)."))
         base_url = own.host.base_url
     else:
         try:
             base_url = hosts.normalize(url)
         except NotAllowed as exc:
-            raise ConnectError(f"This address cannot be used: {exc}.") from None
+            raise ConnectError(_say("This address cannot be used: %(why)s.", why=exc)) from None
     if not hosts.is_allowed(base_url):
-        raise ConnectError(f"This site does not send credentials to {base_url}.")
+        raise ConnectError(_say("This site does not send credentials to %(url)s.", url=base_url))
     return base_url
 
 
@@ -141,9 +144,7 @@ def _registered_client(host: BackpackHost, service: ServiceDescription) -> Clien
                 if oauth.client_is_known(service, client, policy):
                     return client
             except HostError as exc:
-                raise ConnectError(
-                    f"The backpack at {locked.label} could not be reached: {exc}."
-                ) from None
+                raise ConnectError(_unreachable(locked.label, exc)) from None
             log.info("microcreds: %s forgot this site's client; registering again", host)
             locked.forget_client()
         try:
@@ -151,9 +152,7 @@ def _registered_client(host: BackpackHost, service: ServiceDescription) -> Clien
         except RegistrationRefused as exc:  # its text names the host and gives its words
             raise ConnectError(f"{exc}.") from None
         except HostError as exc:
-            raise ConnectError(
-                f"The backpack at {locked.label} could not be reached: {exc}."
-            ) from None
+            raise ConnectError(_unreachable(locked.label, exc)) from None
         locked.store_client(
             client.client_id, client.client_secret, client.secret_expires_at, metadata.redirect_uri
         )
@@ -182,8 +181,10 @@ def finish(user_id: int, params: Any) -> BackpackConnection:
     )
     if connection is None:
         raise ConnectError(
-            "This answer from a backpack does not belong to a connection you started, or it "
-            "was used already. Please connect again."
+            _say(
+                "This answer from a backpack does not belong to a connection you started, or it "
+                "was used already. Please connect again."
+            )
         )
     verifier = connection.code_verifier()
     started_at = connection.authorization_started_at
@@ -191,29 +192,41 @@ def finish(user_id: int, params: Any) -> BackpackConnection:
         pk=connection.pk, pending_state_hash=connection.pending_state_hash
     ).update(pending_state_hash="", encrypted_code_verifier="", authorization_started_at=None)
     if not consumed:  # another request used it first
-        raise ConnectError("This answer from a backpack was used already. Please connect again.")
+        raise ConnectError(
+            _say("This answer from a backpack was used already. Please connect again.")
+        )
     host = connection.host
     if started_at is None or timezone.now() - started_at > AUTHORIZATION_LIFETIME:
-        raise _problem(connection, "The connection attempt expired. Please connect again.")
+        raise _problem(connection, _say("The connection attempt expired. Please connect again."))
     error = params.get("error")
     if error:
         if error == "access_denied":
             raise _problem(
                 connection,
-                f"You did not allow this site to add credentials to {host.label}.",
+                _say(
+                    "You did not allow this site to add credentials to %(host)s.", host=host.label
+                ),
             )
         words = printable(str(params.get("error_description") or error))
-        raise _problem(connection, f"{host.label} did not connect: {words}.")
+        raise _problem(
+            connection, _say("%(host)s did not connect: %(why)s.", host=host.label, why=words)
+        )
     code = params.get("code")
     if not code:
-        raise _problem(connection, f"{host.label} sent you back without an authorization code.")
+        raise _problem(
+            connection,
+            _say("%(host)s sent you back without an authorization code.", host=host.label),
+        )
     tokens = _exchange(connection, host, code, verifier)
     granted = tokens.scope.split()
     if granted and SCOPE_UPSERT not in granted:
         raise _problem(
             connection,
-            f"{host.label} did not give this site permission to add credentials. Please "
-            "connect again and allow it.",
+            _say(
+                "%(host)s did not give this site permission to add credentials. Please connect "
+                "again and allow it.",
+                host=host.label,
+            ),
         )
     return _connected(connection.pk, tokens, host.client_id)
 
@@ -222,7 +235,7 @@ def _exchange(
     connection: BackpackConnection, host: BackpackHost, code: str, verifier: str
 ) -> oauth.Tokens:
     if not host.is_registered:
-        raise _problem(connection, f"{host.label} no longer knows this site. Please connect again.")
+        raise _problem(connection, _forgotten(host))
     service = ServiceDescription.from_dict(host.endpoints)
     client = Client(host.client_id, host.client_secret())
     try:
@@ -232,19 +245,22 @@ def _exchange(
     except ClientUnknown:
         host.forget_client()
         host.save()
-        raise _problem(
-            connection, f"{host.label} no longer knows this site. Please connect again."
-        ) from None
+        raise _problem(connection, _forgotten(host)) from None
     except GrantInvalid:
         raise _problem(
             connection,
-            f"{host.label} did not accept the authorization (it expired or was used). "
-            "Please connect again.",
+            _say(
+                "%(host)s did not accept the authorization (it expired or was used). Please "
+                "connect again.",
+                host=host.label,
+            ),
         ) from None
     except TokenRefused as exc:
         raise _problem(connection, f"{exc}.") from None
     except (Unreachable, HostTrouble, HostError) as exc:
-        raise _problem(connection, f"{host.label} could not be reached: {exc}.") from None
+        raise _problem(
+            connection, _say("%(host)s could not be reached: %(why)s.", host=host.label, why=exc)
+        ) from None
 
 
 def _connected(connection_pk: int, tokens: oauth.Tokens, client_id: str) -> BackpackConnection:
@@ -305,6 +321,22 @@ def send_everything(connection: BackpackConnection) -> list[int]:
     )
     followups.after_commit(messages=ids)
     return ids
+
+
+def _say(text: str, **values: object) -> str:
+    """``text`` in the learner's language, with ``values`` (a host's own words stay as they are)."""
+    translated = gettext(text)
+    return (
+        translated % {name: str(value) for name, value in values.items()} if values else translated
+    )
+
+
+def _unreachable(where: str, exc: Exception) -> str:
+    return _say("The backpack at %(host)s could not be reached: %(why)s.", host=where, why=exc)
+
+
+def _forgotten(host: BackpackHost) -> str:
+    return _say("%(host)s no longer knows this site. Please connect again.", host=host.label)
 
 
 def _problem(connection: BackpackConnection, text: str) -> ConnectError:

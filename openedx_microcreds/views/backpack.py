@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..backpacks import connecting
@@ -69,12 +70,11 @@ def callback(request: HttpRequest) -> HttpResponse:
         connection = connecting.finish(learner.id, request.GET)
     except connecting.ConnectError as exc:
         return _back(request, "error", str(exc))
-    return _back(
-        request,
-        "success",
-        f"Your backpack at {connection.host.label} is connected. Your credentials are on "
-        "their way there, and new ones will follow by themselves.",
+    text = _(
+        "Your backpack at %(host)s is connected. Your credentials are on their way there, and "
+        "new ones will follow by themselves."
     )
+    return _back(request, "success", text % {"host": connection.host.label})
 
 
 @transaction.non_atomic_requests
@@ -85,9 +85,8 @@ def disconnect(request: HttpRequest, connection_id: int) -> HttpResponse:
     gone = connecting.disconnect(learner.id, connection_id)
     if gone is None:
         raise Http404
-    return _back(
-        request,
-        "success",
-        f"Your backpack at {gone.host.label} is disconnected: this site no longer sends it "
-        "anything and has deleted its access. What it holds already stays there.",
+    text = _(
+        "Your backpack at %(host)s is disconnected: this site no longer sends it anything and "
+        "has deleted its access. What it holds already stays there."
     )
+    return _back(request, "success", text % {"host": gone.host.label})
