@@ -48,6 +48,9 @@ setup(
         # with a scalable built-in font), and QR codes of wallet offers (pure Python).
         "Pillow>=10.1",
         "segno>=1.5",
+        # Backpacks (Open Badges 3.0 hosts): the HTTP client. The LMS ships requests; its
+        # urllib3 may be 1.26 or 2.x (ob3/http.py works with both).
+        "requests>=2.28",
     ],
     extras_require={
         "eventbus": ["edx-event-bus-redis>=0.3"],

@@ -7,7 +7,9 @@ throughput on loopback with wrk), notifications (e-mails per second per worker t
 outbox vs a bare Django send_mail, against a loopback SMTP server), wallets (server time of a
 Learner Credential Wallet exchange and an OpenID4VCI issuance on loopback vs one rdfc sign +
 verify), api (a dry run over 10,000 learners vs the backfill's rate; list endpoints' p95 under
-load vs the platform's CSRF token view).
+load vs the platform's CSRF token view), backpacks (deliveries per second per worker to a
+loopback Open Badges 3.0 host vs a bare HTTP POST of the same body, and the outbox's added cost
+per award vs the same award without the backpack channel).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ["core", "plugin", "lifecycle", "public", "notifications", "wallets", "api"]
+SECTIONS = ["core", "plugin", "lifecycle", "public", "notifications", "wallets", "api", "backpacks"]
 
 
 def child(script: str, *args: str, timeout: int = 1800) -> dict:
@@ -138,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         dry = child("api.py", "dry-run", "--learners", str(args.backfill))
         listed = child("api.py", "lists")
         print(api.report(dry, listed), flush=True)
+    if "backpacks" in args.sections:
+        from benchmarks import backpacks
+
+        print(backpacks.report(child("backpacks.py")), flush=True)
     return 0
 
 

@@ -113,6 +113,9 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             )
         )
     messages.extend(_base_url_problems())
+    from .backpacks import checks as backpack_checks
+
+    messages.extend(backpack_checks.problems())
     keys = get_setting("MICROCREDS_SECRET_KEYS")
     if not keys:
         if not get_setting("MICROCREDS_ALLOW_SECRET_KEY_FALLBACK"):

@@ -749,6 +749,8 @@ class OutboxMessage(models.Model):
         EXPIRED = "expired", _("expired")
         REVOKED = "revoked", _("revoked")
         REINSTATED = "reinstated", _("reinstated")
+        # Sent to a backpack the learner just connected (every credential they hold).
+        CONNECTED = "connected", _("backpack connected")
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -1089,3 +1091,8 @@ class DryRunResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}: {self.outcome}"
+
+
+# Learners' backpacks (Open Badges 3.0 hosts) live in their own module, which imports nothing
+# of the app; Django finds models through this one.
+from .backpacks.models import BackpackConnection, BackpackHost  # noqa: E402, F401

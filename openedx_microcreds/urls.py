@@ -9,7 +9,7 @@ did:web of the issuer): never change them.
 from django.urls import path
 
 from . import views
-from .views import learner, wallet_lcw, wallet_oid4vci
+from .views import backpack, learner, wallet_lcw, wallet_oid4vci
 
 app_name = "openedx_microcreds"
 
@@ -47,6 +47,15 @@ urlpatterns = [
         name="learner_download_svg",
     ),
     path("me/credentials/<str:award_id>/wallet/", learner.wallet, name="learner_wallet"),
+    # The learner's backpacks (Open Badges 3.0 hosts). The callback is registered with hosts
+    # as this site's redirect URI: never change it.
+    path("me/backpacks/connect/", backpack.connect, name="backpack_connect"),
+    path("me/backpacks/callback/", backpack.callback, name="backpack_callback"),
+    path(
+        "me/backpacks/<int:connection_id>/disconnect/",
+        backpack.disconnect,
+        name="backpack_disconnect",
+    ),
     # The course tool (openedx.course_tool entry point): course keys hold ":" and "+".
     path("courses/<path:course_id>/", learner.course, name="learner_course"),
     # Claiming into wallets (wallets/lcw.py, wallets/oid4vci.py). A <code> is an offer's

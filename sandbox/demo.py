@@ -31,6 +31,10 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - a public demo password, printed on purpos
 STAFF_USERNAME = "staff"
 # A course author: course staff of the demo courses (Studio write access), not global staff.
 AUTHOR_USERNAME = "author"
+# Backpacks: the sandbox offers a test host on loopback (sandbox/settings/base.py), started by hand
+# (it needs the Node harness: make node).
+TEST_BACKPACK_URL = "http://127.0.0.1:8765"
+TEST_BACKPACK_COMMAND = "node tests/interop/ob3_host.mjs --port 8765"
 
 
 def configure_django() -> None:
@@ -219,6 +223,11 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
             },
         },
         "mail": "mail/",
+        "backpacks": {
+            "connect_form": f"{BASE_URL}/microcreds/me/#backpacks",
+            "test_host": TEST_BACKPACK_URL,
+            "start_test_host": TEST_BACKPACK_COMMAND,
+        },
     }
     (OUTPUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
@@ -360,6 +369,11 @@ def main() -> int:
         f"{', '.join(logins['author']['courses'])}, not global staff) uses the REST API at "
         f"{logins['author']['api']}\n   with a session from {logins['login_url']} (README, "
         f'"API": curl examples); its OpenAPI document: {logins["author"]["api"]}schema/'
+        f"\n== Backpacks (Open Badges 3.0 hosts): a learner connects one at "
+        f'{summary["backpacks"]["connect_form"]}\n   by picking "Loopback test backpack" '
+        f"({TEST_BACKPACK_URL}) or typing a host's address. To try it, start the test host "
+        f"(after `make node`):\n     cd {REPO} && {TEST_BACKPACK_COMMAND}\n   sign in there "
+        "with any user name and allow: the learner's credentials arrive, and new ones follow."
     )
     if os.environ.get("NO_SERVE"):
         return 0

@@ -33,6 +33,8 @@ class HeldCredential:
     public_url: str
     linkedin_url: str
     deliveries: list[wallets.WalletDelivery] = field(default_factory=list)
+    # Where each backpack delivery stands (backpacks.status.DeliveryView), when asked for.
+    backpacks: list = field(default_factory=list)
 
     @property
     def uuid(self) -> str:

@@ -93,9 +93,11 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
    ``unverified`` (identity verification missing); the last says nothing about learning.
 
 .. setting_name: MICROCREDS_DELIVERY_CHANNELS
-.. setting_default: ["openedx_microcreds.delivery.email.EmailChannel"]
+.. setting_default: ["openedx_microcreds.delivery.email.EmailChannel",
+   "openedx_microcreds.delivery.ob3.BackpackChannel"]
 .. setting_description: Dotted paths of the delivery channels (e-mail, wallet pushes) that get
-   a message about each award event, through the outbox.
+   a message about each award event, through the outbox. The backpack channel sends nothing
+   until learners connect backpacks (see MICROCREDS_OB3_HOSTS).
 
 .. setting_name: MICROCREDS_LEARNER_EMAILS_ENABLED
 .. setting_default: True
@@ -180,6 +182,41 @@ project that declares a ``MICROCREDS_*`` value before loading plugins (the sandb
 .. setting_description: Items per page of the REST API's lists (a client may ask for up to 500
    with ``page_size``).
 
+.. setting_name: MICROCREDS_OB3_HOSTS
+.. setting_default: []
+.. setting_description: The learners' backpacks this site offers (hosts implementing the
+   1EdTech Open Badges 3.0 API): a list of ``{"name": ..., "url": ...}``, the URL being the
+   host's base (its discovery document is ``{url}/ims/ob/v3p0/discovery``). Learners pick one
+   on their credentials page; connected hosts then receive their credentials.
+
+.. setting_name: MICROCREDS_OB3_ALLOW_ANY_HOST
+.. setting_default: False
+.. setting_description: Let learners type the address of any backpack host, not only those of
+   MICROCREDS_OB3_HOSTS. The address checks (https, public addresses) apply either way.
+
+.. setting_name: MICROCREDS_OB3_ALLOW_LOOPBACK
+.. setting_default: False
+.. setting_description: For tests and the sandbox only: allow backpack hosts on loopback
+   addresses (127.0.0.0/8, ::1), over plain http too. Never turn it on in production: it lets
+   learners make the LMS send requests to services on its own machine.
+
+.. setting_name: MICROCREDS_OB3_TIMEOUT_SECONDS
+.. setting_default: 10
+.. setting_description: Longest wait for a backpack host: to connect, between two reads, and
+   for a whole answer.
+
+.. setting_name: MICROCREDS_OB3_MAX_RESPONSE_BYTES
+.. setting_default: 1048576
+.. setting_description: Largest answer read from a backpack host (discovery document,
+   registration, tokens, upsert); a longer one is refused.
+
+.. setting_name: MICROCREDS_OB3_CLIENT_METADATA
+.. setting_default: {}
+.. setting_description: Values of this site's OAuth client registration with backpack hosts
+   (RFC 7591) that replace the defaults: ``client_name`` (PLATFORM_NAME), ``client_uri``
+   (LMS_ROOT_URL), ``logo_uri`` (LMS_ROOT_URL + "/favicon.ico"), ``tos_uri`` (+ "/tos"),
+   ``policy_uri`` (+ "/privacy"), ``contacts``.
+
 .. setting_name: MICROCREDS_DEFAULT_CRYPTOSUITE
 .. setting_default: "eddsa-rdfc-2022"
 .. setting_description: Data Integrity cryptosuite used when a definition does not choose one.
@@ -211,7 +248,10 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_IGNORE_EVENT_BUS_COPIES": None,
     "MICROCREDS_CERTIFICATE_TRIGGER_STATUSES": ["downloadable", "generating"],
     "MICROCREDS_CERTIFICATE_REVOKING_STATUSES": ["unavailable", "notpassing"],
-    "MICROCREDS_DELIVERY_CHANNELS": ["openedx_microcreds.delivery.email.EmailChannel"],
+    "MICROCREDS_DELIVERY_CHANNELS": [
+        "openedx_microcreds.delivery.email.EmailChannel",
+        "openedx_microcreds.delivery.ob3.BackpackChannel",
+    ],
     "MICROCREDS_LEARNER_EMAILS_ENABLED": True,
     "MICROCREDS_EMAIL_VIA_ACE": None,
     "MICROCREDS_EMAIL_FROM": None,
@@ -231,6 +271,12 @@ DEFAULTS: dict[str, Any] = {
     "MICROCREDS_API_DRY_RUN_SYNC_LEARNERS": 500,
     "MICROCREDS_API_DRY_RUN_KEEP_DAYS": 7,
     "MICROCREDS_API_PAGE_SIZE": 50,
+    "MICROCREDS_OB3_HOSTS": [],
+    "MICROCREDS_OB3_ALLOW_ANY_HOST": False,
+    "MICROCREDS_OB3_ALLOW_LOOPBACK": False,
+    "MICROCREDS_OB3_TIMEOUT_SECONDS": 10,
+    "MICROCREDS_OB3_MAX_RESPONSE_BYTES": 1024 * 1024,
+    "MICROCREDS_OB3_CLIENT_METADATA": {},
 }
 
 #: Periodic jobs, added to the beat schedule unless the operator defined an entry of that name.

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import wallets
+from ..backpacks import status as backpack_status
 from ..learner import credentials, preferences, progress
 from ..learner.names import DisplayNames
 from ..platform import CourseNotFoundError, get_platform, parse_course_key
@@ -40,7 +41,11 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
     body = render_to_string(template, {**context, "css": css}, request=request)
     response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = _PAGE_CSP.format(style=style_hash)
-    return _private(http.secure(response))
+    response = http.secure(response)
+    # Its forms post back here: with "no-referrer" browsers send "Origin: null" on a POST, which
+    # Django's CSRF check refuses. "same-origin" still tells other sites nothing.
+    response["Referrer-Policy"] = "same-origin"
+    return _private(response)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -61,6 +66,9 @@ def my_credentials(request: HttpRequest) -> HttpResponse:
     learner = _learner(request)
     names = DisplayNames()
     held = credentials.held(learner.id)
+    _add_backpack_deliveries(learner.id, held)
+    from .backpack import pop_notice
+
     context = {
         "learner": learner,
         "held": held,
@@ -69,8 +77,16 @@ def my_credentials(request: HttpRequest) -> HttpResponse:
         "emails_on": preferences.wants_emails(learner.id),
         "emails_site_wide": get_setting("MICROCREDS_LEARNER_EMAILS_ENABLED"),
         "saved": request.GET.get("saved") == "1",
+        "backpacks": backpack_status.page(learner.id),
+        "notice": pop_notice(request),
     }
     return _page(request, "openedx_microcreds/learner/credentials.html", context)
+
+
+def _add_backpack_deliveries(user_id: int, held: list[credentials.HeldCredential]) -> None:
+    found = backpack_status.deliveries(user_id, [item.award.pk for item in held])
+    for item in held:
+        item.backpacks = found.get(item.award.pk, [])
 
 
 @require_POST
@@ -174,6 +190,7 @@ def course(request: HttpRequest, course_id: str) -> HttpResponse:
     ]
     if not enrolled and not held_here:
         raise Http404
+    _add_backpack_deliveries(learner.id, held_here)
     names = DisplayNames()
     earnable = progress.earnable(learner, [course_key], names) if enrolled else []
     context = {

@@ -213,6 +213,20 @@ JWT_AUTH = {
 
 # Operator choices, made before the plugin settings load: the plugin must keep them.
 MICROCREDS_PLATFORM_BACKEND = "sandbox.fake_platform.FakePlatform"
+# Backpacks (Open Badges 3.0 hosts): learners may type any address, and hosts on loopback over
+# plain http are allowed, so that a test host started by hand on 127.0.0.1 can be connected.
+# Sandbox only: never in production (MICROCREDS_OB3_ALLOW_LOOPBACK lets learners point the LMS
+# at services on its own machine).
+MICROCREDS_OB3_HOSTS = [
+    {
+        "name": "Loopback test backpack",
+        "url": os.environ.get("MICROCREDS_SANDBOX_BACKPACK_URL", "http://127.0.0.1:8765"),
+    }
+]
+MICROCREDS_OB3_ALLOW_ANY_HOST = True
+MICROCREDS_OB3_ALLOW_LOOPBACK = True
+# ...knowingly: its system check warning would otherwise open every command's output.
+SILENCED_SYSTEM_CHECKS = ["openedx_microcreds.W011"]
 
 LOGGING = {
     "version": 1,

@@ -7,19 +7,17 @@ from benchmarks.run import SECTIONS, parse
 
 def test_no_arguments_means_every_section():
     args = parse([])
-    assert (
-        args.sections
-        == SECTIONS
-        == [
-            "core",
-            "plugin",
-            "lifecycle",
-            "public",
-            "notifications",
-            "wallets",
-            "api",
-        ]
-    )
+    assert args.sections == SECTIONS
+    assert SECTIONS == [
+        "core",
+        "plugin",
+        "lifecycle",
+        "public",
+        "notifications",
+        "wallets",
+        "api",
+        "backpacks",
+    ]
     assert args.backfill == 10_000 and not args.no_mysql
 
 

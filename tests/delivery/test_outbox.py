@@ -171,3 +171,21 @@ def test_no_channel_no_message(catalogue, learner, settings):
     settings.MICROCREDS_DELIVERY_CHANNELS = []
     award_for(learner)
     assert OutboxMessage.objects.count() == 0
+
+
+def test_recording_an_event_again_keeps_the_rows_that_exist(catalogue, learner):
+    """Recording an event whose rows exist keeps them as they are (a message sent is not sent
+    again); only a missing channel's row is added, and only it is sent."""
+    award = award_for(learner)
+    with transaction.atomic():
+        assert outbox.record(award, "issued") == 2  # both channels want one; both rows exist
+    assert [(m.state, m.attempts) for m in messages(award=award)] == [("sent", 1), ("sent", 1)]
+    OutboxMessage.objects.filter(award=award, channel="recording:b").delete()
+    RecordingChannel.sent.clear()
+    with transaction.atomic():
+        outbox.record(award, "issued")
+    assert RecordingChannel.sent == [(award.pk, "issued", "recording:b")]
+    assert [(m.channel, m.state, m.attempts) for m in messages(award=award)] == [
+        ("recording:a", "sent", 1),
+        ("recording:b", "sent", 1),
+    ]

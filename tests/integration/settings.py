@@ -11,6 +11,8 @@ platform is the sandbox's fake, whose courses and grades are rows of the shared 
   periodic ones included).
 * ``MICROCREDS_IT_STALE_SECONDS``, ``MICROCREDS_IT_SWEEP_SECONDS``: how soon left-behind work is
   swept (fault tests shorten the production defaults).
+* ``MICROCREDS_IT_OUTBOX_RETRY_BASE``, ``..._MAX``, ``MICROCREDS_IT_OUTBOX_LEASE``: outbox retry
+  delays and the lease of a claimed message, in seconds (backpack fault tests).
 * ``MICROCREDS_IT_DB_TIMEOUT``: seconds before a silent database connection fails.
 * ``MICROCREDS_IT_CACHE_URL``, ``MICROCREDS_IT_CACHE_PREFIX``: a Redis cache shared by the test and
   its processes, as a deployment shares one between the LMS and its workers.
@@ -47,6 +49,12 @@ if _env("MICROCREDS_IT_SWEEP_SECONDS"):
     CELERYBEAT_SCHEDULE["openedx-microcreds-sweep-pending"]["schedule"] = (
         MICROCREDS_SWEEP_INTERVAL_SECONDS
     )
+# Outbox retries and leases in seconds rather than minutes (backpack fault tests).
+if _env("MICROCREDS_IT_OUTBOX_RETRY_BASE"):
+    MICROCREDS_OUTBOX_RETRY_BASE_SECONDS = float(_env("MICROCREDS_IT_OUTBOX_RETRY_BASE"))
+    MICROCREDS_OUTBOX_RETRY_MAX_SECONDS = float(_env("MICROCREDS_IT_OUTBOX_RETRY_MAX", "2"))
+if _env("MICROCREDS_IT_OUTBOX_LEASE"):
+    MICROCREDS_OUTBOX_LEASE_SECONDS = float(_env("MICROCREDS_IT_OUTBOX_LEASE"))
 if _env("MICROCREDS_IT_DB_TIMEOUT") and DATABASES["default"]["ENGINE"].endswith("mysql"):
     _timeout = int(_env("MICROCREDS_IT_DB_TIMEOUT"))
     DATABASES["default"]["OPTIONS"].update(

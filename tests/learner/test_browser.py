@@ -138,6 +138,14 @@ def look_around(page, server: str, mailoutbox, shots: Path) -> None:
     assert sorted(decode_qr(page.screenshot(full_page=True))) == sorted(o.qr for o in offers)
     check_accessibility(page)
 
+    # The e-mail choice posts back to the page: a browser's POST must pass Django's CSRF check
+    # (it sends "Origin: null" when the page says "Referrer-Policy: no-referrer").
+    page.goto(f"{server}/microcreds/me/")
+    page.uncheck("#email_notifications")
+    page.click("#notifications button[type=submit]")
+    page.wait_for_selector(".mc-saved", timeout=5000)
+    assert not page.is_checked("#email_notifications")
+
     # E-mails in a page of their own: set_content in the pages above would keep their CSP.
     page = page.context.browser.new_context().new_page()
     revoked = next(m for m in mailoutbox if "revoked" in m.subject)

@@ -140,6 +140,12 @@ def test_the_demo_bakes_badges_and_mails_the_learners(demo_run):
     assert f"== {len(mails)} e-mails to the learners, one file each, in {output / 'mail'}" in stdout
     assert summary["learner_pages"]["my_credentials"] == "http://127.0.0.1:8000/microcreds/me/"
     assert "(try mary: active, revoked and in progress)" in stdout
+    assert summary["backpacks"] == {
+        "connect_form": "http://127.0.0.1:8000/microcreds/me/#backpacks",
+        "test_host": "http://127.0.0.1:8765",
+        "start_test_host": "node tests/interop/ob3_host.mjs --port 8765",
+    }
+    assert "node tests/interop/ob3_host.mjs --port 8765" in stdout
 
 
 def test_manage_py_sees_the_demo_database_by_default(demo_run):
@@ -257,6 +263,11 @@ def test_a_learner_in_the_demo(server, demo_run, tmp_path):
             assert "Reason: plagiarised capstone; regraded to 72 %" in text
             assert "72%, 80% needed" in text
             page.screenshot(path=shots / "demo-learner-me.png", full_page=True)
+            # The connect form: the sandbox's loopback test host, or any address typed in.
+            form = page.locator("form.mc-connect")
+            assert "Loopback test backpack" in form.inner_text()
+            assert form.locator("input#backpack-url[inputmode=url]").is_visible()
+            form.screenshot(path=shots / "demo-backpack-connect-form.png")
 
             award = next(
                 a for a in summary["awards"] if a["learner"] == "mary" and a["state"] == "active"

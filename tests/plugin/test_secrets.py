@@ -135,6 +135,9 @@ def test_system_check_reports_bad_configuration(settings):
 
     settings.MICROCREDS_SECRET_KEYS = []
     settings.MICROCREDS_ALLOW_SECRET_KEY_FALLBACK = False
+    # The sandbox's loopback backpack settings have checks of their own.
+    settings.MICROCREDS_OB3_ALLOW_LOOPBACK = False
+    settings.MICROCREDS_OB3_HOSTS = []
     assert [m.id for m in check_settings()] == ["openedx_microcreds.W002"]
     settings.MICROCREDS_SECRET_KEYS = ["short"]
     assert [m.id for m in check_settings()] == ["openedx_microcreds.E003"]
