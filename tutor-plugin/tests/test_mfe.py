@@ -91,7 +91,8 @@ def run_env_config(root, tmp_path: Path, app_id: str) -> dict:
             (package / "index.js").write_text(body)
         (work / "run.mjs").write_text(RUN_CONFIG)
     # No JSX in what the plugins render here, so the file is plain ES module JavaScript.
-    (work / "env.config.mjs").write_text(root.env("plugins", "mfe", "build", "mfe", "env.config.jsx"))
+    env_config = root.env("plugins", "mfe", "build", "mfe", "env.config.jsx")
+    (work / "env.config.mjs").write_text(env_config)
     done = subprocess.run(
         [node, "run.mjs"],
         cwd=work,
@@ -160,7 +161,7 @@ def test_another_npm_source(make_root, tmp_path):
     spec = "https://example.org/frontend-plugin-microcreds-0.1.0.tgz"
     root = make_root(f"MICROCREDS_NPM_SPEC={spec}")
     dockerfile = root.env("plugins", "mfe", "build", "mfe", "Dockerfile")
-    assert dockerfile.count(f"npm install --no-audit --no-fund --registry=$NPM_REGISTRY {spec}") == 3
+    assert dockerfile.count(f"--registry=$NPM_REGISTRY {spec}\n") == 3
     # The import still names the package.
     slot_id, component = EXPECTED["authoring"]
     assert run_env_config(root, tmp_path, "authoring")[slot_id][0]["renders"] == component

@@ -9,7 +9,6 @@ import subprocess
 import pytest
 import yaml
 from conftest import REPO
-
 from tutormicrocreds.plugin import slot_ids
 
 
