@@ -57,14 +57,21 @@ def make_root(tmp_path: Path) -> Callable[..., Root]:
     def make(*settings: str) -> Root:
         nonlocal count
         count += 1
-        root = Root(tmp_path / f"root{count}")
-        root.tutor("plugins", "enable", "mfe", "microcreds")
-        root.save(*settings)
-        return root
+        return new_root(tmp_path / f"root{count}", settings)
 
     return make
 
 
-@pytest.fixture
-def root(make_root) -> Root:
-    return make_root()
+def new_root(path: Path, settings: tuple[str, ...] = ()) -> Root:
+    root = Root(path)
+    root.tutor("plugins", "enable", "mfe", "microcreds")
+    # Enabling renders the environment but keeps no unique value: Tutor generates and stores
+    # MICROCREDS_SECRET_KEY on `config save` (which `tutor local launch` runs too).
+    root.save(*settings)
+    return root
+
+
+@pytest.fixture(scope="session")
+def root(tmp_path_factory) -> Root:
+    """A root with the default configuration, shared by the tests that only read it."""
+    return new_root(tmp_path_factory.mktemp("default-root"))
