@@ -19,6 +19,8 @@ for (const name of ['studio', 'learner']) {
     configFile: false,
     root: here,
     logLevel: 'warn',
+    // Asset URLs inside the CSS (fonts) relative to it, wherever the sandbox serves the files.
+    base: './',
     plugins: [react()],
     resolve: {
       alias: { 'env.config': path.resolve(here, 'envConfigStub.js') },
