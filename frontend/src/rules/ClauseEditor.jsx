@@ -2,7 +2,7 @@
  * The form of one clause of a rule: its type, its fields, and for groups the clauses inside
  * (recursively). Each input's JSON path is the path of its value in the rule document.
  */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import PropTypes from 'prop-types';
 import { Button, Form, IconButton } from '@openedx/paragon';
 import { ArrowDownward, ArrowUpward, Close } from '@openedx/paragon/icons';
@@ -172,6 +172,26 @@ export function clauseLevelProblems(problems, clause, path) {
   });
 }
 
+/** Optional keys authors rarely set (a clause id, another course run) behind a disclosure. */
+function isExtra(field) {
+  return !field.required && (field.kind === 'slug' || field.kind === 'course');
+}
+
+/** A disclosure that opens by itself when what it holds has a value or a problem. */
+const MoreOptions = ({ forceOpen, children }) => {
+  const intl = useIntl();
+  const [open, setOpen] = useState(forceOpen);
+  useEffect(() => { if (forceOpen) { setOpen(true); } }, [forceOpen]);
+  return (
+    <details className="mb-2 microcreds-more-options" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary className="small">{intl.formatMessage(messages.moreOptions)}</summary>
+      <div className="pt-2">{children}</div>
+    </details>
+  );
+};
+
+MoreOptions.propTypes = { forceOpen: PropTypes.bool.isRequired, children: PropTypes.node.isRequired };
+
 const AddClause = ({ groupName, path, onAdd }) => {
   const intl = useIntl();
   const [type, setType] = useState('course_passed');
@@ -221,6 +241,18 @@ const ClauseEditor = ({
     }
   };
   const ownProblems = clauseLevelProblems(problems, clause, path);
+  const renderField = (field) => (
+    <ClauseField
+      key={field.key}
+      field={field}
+      clause={clause}
+      path={path}
+      problems={problems}
+      context={context}
+      editingSlug={editingSlug}
+      onChange={(value) => set(field.key, value)}
+    />
+  );
   const group = known && isGroup(clause);
   const children = group && Array.isArray(clause.of) ? clause.of : [];
   return (
@@ -276,18 +308,16 @@ const ClauseEditor = ({
       {!known && <p>{intl.formatMessage(messages.unknownType, { type: typeLabel })}</p>}
       {known && (
         <div className="microcreds-clause-fields">
-          {FIELDS[clause.type].map((field) => (
-            <ClauseField
-              key={field.key}
-              field={field}
-              clause={clause}
-              path={path}
-              problems={problems}
-              context={context}
-              editingSlug={editingSlug}
-              onChange={(value) => set(field.key, value)}
-            />
-          ))}
+          {FIELDS[clause.type].filter((field) => !isExtra(field)).map(renderField)}
+          {FIELDS[clause.type].some(isExtra) && (
+            <MoreOptions
+              forceOpen={FIELDS[clause.type].filter(isExtra).some((field) => (
+                clause[field.key] !== undefined
+                || problems.some((p) => isBelow(p.path, keyPath(path, field.key)))))}
+            >
+              {FIELDS[clause.type].filter(isExtra).map(renderField)}
+            </MoreOptions>
+          )}
         </div>
       )}
       {group && (

@@ -30,13 +30,13 @@ function fieldProps(path, problems, help) {
 }
 
 const FieldShell = ({
-  path, label, help, problems, children,
+  path, label, help, problems, children, kind,
 }) => (
-  <Form.Group className="mb-2 microcreds-field">
-    <Form.Label htmlFor={domId('microcreds-field', path)}>{label}</Form.Label>
+  <Form.Group className="mb-2 microcreds-field" controlId={domId('microcreds-field', path)}>
+    <Form.Label>{label}</Form.Label>
     {children}
     {help && <Form.Text id={domId('microcreds-help', path)}>{help}</Form.Text>}
-    <FieldMessages path={path} problems={problems} />
+    <FieldMessages path={path} problems={problems} kind={kind} />
   </Form.Group>
 );
 
@@ -46,8 +46,9 @@ FieldShell.propTypes = {
   help: PropTypes.node,
   problems: problemShape.isRequired,
   children: PropTypes.node.isRequired,
+  kind: PropTypes.string,
 };
-FieldShell.defaultProps = { help: null };
+FieldShell.defaultProps = { help: null, kind: null };
 
 export const TextField = ({
   path, label, help, value, required, onChange, problems, type,
@@ -112,7 +113,7 @@ export const NumberField = ({
   }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
   const { mine, inputProps } = fieldProps(path, problems, help);
   return (
-    <FieldShell path={path} label={label} help={help} problems={mine}>
+    <FieldShell path={path} label={label} help={help} problems={mine} kind={scale === 100 ? 'percent' : null}>
       <Form.Control
         {...inputProps}
         type="number"

@@ -29,7 +29,7 @@ const messages = defineMessages({
   field_assignment_type: { id: 'microcreds.rule.field.assignment_type', defaultMessage: 'Assignment type', description: 'Label of an assignment type picker' },
   field_name: { id: 'microcreds.rule.field.name', defaultMessage: 'Competency name', description: 'Label of a competency name input' },
   field_framework: { id: 'microcreds.rule.field.framework', defaultMessage: 'Framework (optional)', description: 'Label of a competency framework input' },
-  field_code: { id: 'microcreds.rule.field.code', defaultMessage: 'Code in the framework (optional)', description: 'Label of a competency code input' },
+  field_code: { id: 'microcreds.rule.field.code', defaultMessage: 'Competency code (optional)', description: 'Label of a competency code input' },
   field_url: { id: 'microcreds.rule.field.url', defaultMessage: 'Competency URL', description: 'Label of a competency URL input' },
   field_credential: { id: 'microcreds.rule.field.credential', defaultMessage: 'Credential', description: 'Label of a credential picker' },
 
@@ -60,6 +60,12 @@ const messages = defineMessages({
   builderTitle: { id: 'microcreds.rule.builder.title', defaultMessage: 'Rule builder', description: 'Heading of the rule builder' },
   unknownType: { id: 'microcreds.rule.unknown-type', defaultMessage: 'This requirement has a type the builder does not know ({type}); edit it in the JSON view.', description: 'A clause of an unknown type' },
 
+  code_required: { id: 'microcreds.rule.code.required', defaultMessage: 'This is required.', description: 'Problem: a required value is missing' },
+  code_invalid_percent: { id: 'microcreds.rule.code.invalid_percent', defaultMessage: 'Enter a percentage between 0 and 100.', description: 'Problem: a threshold out of range' },
+  code_invalid_slug: { id: 'microcreds.rule.code.invalid_slug', defaultMessage: 'Use lowercase letters, digits, "-" and "_", starting with a letter or digit.', description: 'Problem: not a slug' },
+  code_invalid_weight: { id: 'microcreds.rule.code.invalid_weight', defaultMessage: 'Enter a weight greater than 0.', description: 'Problem: a weight of 0 or less' },
+  code_invalid_count: { id: 'microcreds.rule.code.invalid_count', defaultMessage: 'Enter a whole number from 1 to the number of requirements in the group.', description: 'Problem: at-least N out of range' },
+  moreOptions: { id: 'microcreds.rule.more-options', defaultMessage: 'More options', description: 'Disclosure of the optional clause fields' },
   validating: { id: 'microcreds.rule.validation.checking', defaultMessage: 'Checking the rule…', description: 'Live validation in progress' },
   valid: { id: 'microcreds.rule.validation.valid', defaultMessage: 'The rule is valid.', description: 'Live validation: no problem' },
   problemsFound: { id: 'microcreds.rule.validation.problems', defaultMessage: '{count, plural, one {# problem} other {# problems}} in the rule.', description: 'Live validation summary' },
