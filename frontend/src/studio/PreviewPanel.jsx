@@ -11,7 +11,7 @@ import { useIntl } from '@edx/frontend-platform/i18n';
 import {
   errorOf, getDryRun, getDryRunResults, startDryRun,
 } from '../api/client';
-import Explanation from './Explanation';
+import Explanation, { Scores } from './Explanation';
 import messages from './messages';
 
 export const POLL_INTERVAL_MS = 1000;
@@ -30,6 +30,8 @@ const PreviewPanel = ({ courseId, rule, context }) => {
   const [outcome, setOutcome] = useState('');
   const [error, setError] = useState(null);
   const [running, setRunning] = useState(false);
+  // The rule the results are of (the editor's may have changed since).
+  const [ranRule, setRanRule] = useState(null);
   const alive = useRef(true);
   const resultsHeading = useRef(null);
   useEffect(() => () => { alive.current = false; }, []);
@@ -47,6 +49,7 @@ const PreviewPanel = ({ courseId, rule, context }) => {
     setRows(null);
     setJob(null);
     try {
+      setRanRule(rule);
       let current = await startDryRun(courseId, { rule });
       setJob(current);
       while (alive.current && !['done', 'failed'].includes(current.state)) {
@@ -119,25 +122,31 @@ const PreviewPanel = ({ courseId, rule, context }) => {
           <h4 className="sr-only" tabIndex={-1} ref={resultsHeading}>{intl.formatMessage(messages.previewHeading)}</h4>
           {rows && rows.length === 0 && <p>{intl.formatMessage(messages.previewNone)}</p>}
           {rows && rows.length > 0 && (
-            <table className="table microcreds-preview-table">
+            <table className="table microcreds-preview-table" style={{ tableLayout: 'fixed' }}>
               <thead>
                 <tr>
-                  <th scope="col">{intl.formatMessage(messages.colLearner)}</th>
-                  <th scope="col">{intl.formatMessage(messages.colOutcome)}</th>
+                  <th scope="col" style={{ width: '10%' }}>{intl.formatMessage(messages.colLearner)}</th>
+                  <th scope="col" style={{ width: '18%' }}>{intl.formatMessage(messages.colOutcome)}</th>
+                  <th scope="col" style={{ width: '22%' }}>{intl.formatMessage(messages.colScores)}</th>
                   <th scope="col">{intl.formatMessage(messages.colWhy)}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.user_id} data-testid={`microcreds-preview-row-${row.username}`}>
-                    <th scope="row">{row.username}</th>
-                    <td>
+                    <th scope="row" className="align-top">{row.username}</th>
+                    <td className="align-top">
                       <Badge variant={OUTCOME_VARIANT[row.outcome] || 'light'}>
                         {messages[`outcome_${row.outcome}`] ? intl.formatMessage(messages[`outcome_${row.outcome}`]) : row.outcome}
                       </Badge>
-                      {row.reason && <div className="small text-muted mt-1">{row.reason}</div>}
+                      {row.reason && row.reason !== row.explanation?.summary && <div className="small text-muted mt-1 text-break">{row.reason}</div>}
                     </td>
-                    <td>{row.explanation ? <Explanation explanation={row.explanation} context={context} /> : null}</td>
+                    <td className="align-top">
+                      {row.explanation ? <Scores explanation={row.explanation} rule={ranRule} context={context} /> : null}
+                    </td>
+                    <td className="align-top">
+                      {row.explanation ? <Explanation explanation={row.explanation} context={context} /> : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>
