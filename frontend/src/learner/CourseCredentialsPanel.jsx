@@ -7,11 +7,12 @@
 import React, { useEffect, useState } from 'react';
 import PropTypes from 'prop-types';
 import {
-  Alert, Card, Icon, ProgressBar, Spinner,
+  Alert, Card, Icon, Spinner,
 } from '@openedx/paragon';
 import { CheckCircle, RadioButtonUnchecked } from '@openedx/paragon/icons';
 import { useIntl } from '@edx/frontend-platform/i18n';
 import { errorOf, getMyProgress } from '../api/client';
+import Progress from '../common/Progress';
 import messages from './messages';
 
 const Requirement = ({ item }) => {
@@ -83,10 +84,10 @@ const CourseCredentialsPanel = ({ courseId }) => {
                   <p className="small mb-1" data-testid="microcreds-progress-count">
                     {intl.formatMessage(messages.progressOf, { met: checklist.met, needed: checklist.needed })}
                   </p>
-                  <ProgressBar
+                  <Progress
                     now={needed ? (100 * met) / needed : 0}
                     variant={checklist.passed ? 'success' : 'info'}
-                    aria-label={intl.formatMessage(messages.progressLabel, { name: item.name })}
+                    label={intl.formatMessage(messages.progressLabel, { name: item.name })}
                     className="mb-2"
                   />
                   <ul className="list-unstyled mb-0">

@@ -5,13 +5,14 @@
 import React, { useEffect, useRef, useState } from 'react';
 import PropTypes from 'prop-types';
 import {
-  Alert, Badge, Button, Form, ProgressBar,
+  Alert, Badge, Button, Form,
 } from '@openedx/paragon';
 import { useIntl } from '@edx/frontend-platform/i18n';
 import {
   errorOf, getDryRun, getDryRunResults, startDryRun,
 } from '../api/client';
 import Explanation, { Scores } from './Explanation';
+import Progress from '../common/Progress';
 import messages from './messages';
 
 export const POLL_INTERVAL_MS = 1000;
@@ -94,7 +95,7 @@ const PreviewPanel = ({ courseId, rule, context }) => {
         {job && !done && job.state !== 'failed' && (
           <>
             <p>{intl.formatMessage(messages.previewRunning, { processed: job.processed, total: job.total })}</p>
-            <ProgressBar now={job.total ? (100 * job.processed) / job.total : 0} label="" />
+            <Progress now={job.total ? (100 * job.processed) / job.total : 0} label={intl.formatMessage(messages.previewHeading)} />
           </>
         )}
         {done && (
