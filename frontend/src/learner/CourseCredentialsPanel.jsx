@@ -7,11 +7,12 @@
 import React, { useEffect, useState } from 'react';
 import PropTypes from 'prop-types';
 import {
-  Alert, Card, Icon, Spinner,
+  Alert, Badge, Card, Hyperlink, Icon, Spinner,
 } from '@openedx/paragon';
 import { CheckCircle, RadioButtonUnchecked } from '@openedx/paragon/icons';
 import { useIntl } from '@edx/frontend-platform/i18n';
-import { errorOf, getMyProgress } from '../api/client';
+import { errorOf, getMyAwards, getMyProgress } from '../api/client';
+import { lmsUrl } from './MyCredentialsWidget';
 import Progress from '../common/Progress';
 import messages from './messages';
 
@@ -48,17 +49,57 @@ const itemShape = {
 itemShape.children = PropTypes.arrayOf(PropTypes.shape(itemShape));
 Requirement.propTypes = { item: PropTypes.shape(itemShape).isRequired };
 
+const STANDING_VARIANT = { active: 'success', expired: 'warning', revoked: 'danger' };
+
+/** The learner's credentials of this course (progress lists only what is still to earn). */
+const EarnedHere = ({ awards }) => {
+  const intl = useIntl();
+  if (!awards.length) { return null; }
+  return (
+    <section className="mb-2" aria-labelledby="microcreds-earned-title">
+      <h3 className="h5" id="microcreds-earned-title">{intl.formatMessage(messages.earnedTitle)}</h3>
+      <ul className="list-unstyled mb-0">
+        {awards.map((award) => (
+          <li key={award.id} className="mb-1" data-testid={`microcreds-earned-${award.definition}`} data-standing={award.standing}>
+            <Hyperlink destination={lmsUrl(award.public_url)} aria-label={intl.formatMessage(messages.view, { name: award.name })}>
+              {award.name}
+            </Hyperlink>
+            <Badge variant={STANDING_VARIANT[award.standing] || 'light'} className="ml-2">
+              {messages[`standing_${award.standing}`] ? intl.formatMessage(messages[`standing_${award.standing}`]) : award.standing}
+            </Badge>
+            {award.standing === 'revoked' && award.revocation_reason && (
+              <div className="small text-danger">{intl.formatMessage(messages.revokedBecause, { reason: award.revocation_reason })}</div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+};
+
+EarnedHere.propTypes = {
+  awards: PropTypes.arrayOf(PropTypes.shape({
+    id: PropTypes.string, name: PropTypes.string, definition: PropTypes.string, standing: PropTypes.string,
+  })).isRequired,
+};
+
 const CourseCredentialsPanel = ({ courseId }) => {
   const intl = useIntl();
   const [progress, setProgress] = useState(null);
+  const [earned, setEarned] = useState([]);
   const [error, setError] = useState(null);
   useEffect(() => {
     let alive = true;
     setProgress(null);
+    setEarned([]);
     setError(null);
     getMyProgress(courseId)
       .then((data) => { if (alive) { setProgress(data); } })
       .catch((failure) => { if (alive) { setError(errorOf(failure).detail); } });
+    // What the learner already holds from here; without it the panel still shows progress.
+    getMyAwards()
+      .then((data) => { if (alive) { setEarned(data.filter((award) => award.course_key === courseId)); } })
+      .catch(() => {});
     return () => { alive = false; };
   }, [courseId]);
   return (
@@ -67,7 +108,10 @@ const CourseCredentialsPanel = ({ courseId }) => {
         <h2 className="h4" id="microcreds-course-panel-title">{intl.formatMessage(messages.panelTitle)}</h2>
         {error && <Alert variant="danger" role="alert">{intl.formatMessage(messages.panelLoadFailed, { detail: error })}</Alert>}
         {progress === null && !error && <Spinner animation="border" size="sm" screenReaderText={intl.formatMessage(messages.loading)} />}
-        {progress !== null && progress.length === 0 && <p className="mb-0">{intl.formatMessage(messages.panelEmpty)}</p>}
+        <EarnedHere awards={earned} />
+        {progress !== null && progress.length === 0 && earned.length === 0 && (
+          <p className="mb-0">{intl.formatMessage(messages.panelEmpty)}</p>
+        )}
         {progress !== null && progress.map((item) => {
           const checklist = item.checklist;
           const needed = checklist ? checklist.needed : 0;

@@ -50,6 +50,26 @@ describe('CourseCredentialsPanel', () => {
     expect(ready.getByText(/grades could not be read/)).toBeInTheDocument();
   });
 
+  it('lists what the learner already earned here, with its standing', async () => {
+    const api = setUpApi();
+    api.onGet(PROGRESS).reply(200, []);
+    api.onGet(`${API}/me/awards/`).reply(200, [
+      {
+        id: 'a1', name: 'Capstone Analyst', definition: 'capstone-analyst', course_key: COURSE, standing: 'revoked', issued_at: '2026-11-02T10:00:00Z', valid_until: null, revocation_reason: 'Plagiarism', public_url: '/microcreds/c/a1/', downloads: {},
+      },
+      {
+        id: 'a2', name: 'Elsewhere', definition: 'other', course_key: 'course-v1:X+Y+Z', standing: 'active', issued_at: '2026-11-02T10:00:00Z', valid_until: null, revocation_reason: '', public_url: '/microcreds/c/a2/', downloads: {},
+      },
+    ]);
+    renderWithIntl(<CourseCredentialsPanel courseId={COURSE} />);
+    const earned = await screen.findByTestId('microcreds-earned-capstone-analyst');
+    expect(earned).toHaveAttribute('data-standing', 'revoked');
+    expect(within(earned).getByRole('link', { name: 'View and share Capstone Analyst' })).toHaveAttribute('href', 'http://lms.test/microcreds/c/a1/');
+    expect(earned).toHaveTextContent('Revoked: Plagiarism');
+    expect(screen.queryByTestId('microcreds-earned-other')).toBeNull();
+    expect(screen.queryByText('This course offers no credential to earn.')).toBeNull();
+  });
+
   it('says when the course offers nothing, and announces failures', async () => {
     const api = setUpApi();
     api.onGet(PROGRESS).replyOnce(200, []);
