@@ -51,8 +51,8 @@ const ReasonDialog = ({
     <ModalDialog title={title} isOpen onClose={onCancel} hasCloseButton variant="default" isOverflowVisible={false}>
       <ModalDialog.Header><ModalDialog.Title>{title}</ModalDialog.Title></ModalDialog.Header>
       <ModalDialog.Body>
-        <Form.Group>
-          <Form.Label htmlFor="microcreds-reason">{intl.formatMessage(messages.reasonLabel)}</Form.Label>
+        <Form.Group controlId="microcreds-reason">
+          <Form.Label>{intl.formatMessage(messages.reasonLabel)}</Form.Label>
           <Form.Control
             as="textarea"
             rows={3}
@@ -138,13 +138,13 @@ const AwardsPanel = ({ courseId, slug }) => {
         role="search"
         onSubmit={(event) => { event.preventDefault(); setQuery((q) => ({ ...q, search: searchText.trim() })); }}
       >
-        <Form.Group className="mb-0 mr-2">
-          <Form.Label htmlFor="microcreds-award-search">{intl.formatMessage(messages.awardedSearch)}</Form.Label>
+        <Form.Group className="mb-0 mr-2" controlId="microcreds-award-search">
+          <Form.Label>{intl.formatMessage(messages.awardedSearch)}</Form.Label>
           <Form.Control id="microcreds-award-search" type="search" value={searchText} onChange={(e) => setSearchText(e.target.value)} />
         </Form.Group>
         <Button type="submit" variant="outline-primary" className="mr-3">{intl.formatMessage(messages.awardedSearchButton)}</Button>
-        <Form.Group className="mb-0">
-          <Form.Label htmlFor="microcreds-award-state">{intl.formatMessage(messages.awardedState)}</Form.Label>
+        <Form.Group className="mb-0" controlId="microcreds-award-state">
+          <Form.Label>{intl.formatMessage(messages.awardedState)}</Form.Label>
           <Form.Control
             as="select"
             id="microcreds-award-state"

@@ -76,8 +76,8 @@ const DetailField = ({
   const mine = problems.filter((p) => p.path === path);
   const id = `microcreds-detail-${field.key}`;
   return (
-    <Form.Group className="mb-2">
-      <Form.Label htmlFor={id}>{intl.formatMessage(field.label)}</Form.Label>
+    <Form.Group className="mb-2" controlId={id}>
+      <Form.Label>{intl.formatMessage(field.label)}</Form.Label>
       <Form.Control
         id={id}
         as={field.as}

@@ -61,8 +61,8 @@ const CreateForm = ({ courseId, onCreated, onCancel }) => {
     <Form onSubmit={submit} className="border rounded p-3 mb-3 bg-light-200" aria-labelledby="microcreds-create-heading">
       <h3 id="microcreds-create-heading" className="h4">{intl.formatMessage(messages.createHeading)}</h3>
       {error && <Alert variant="danger" role="alert">{intl.formatMessage(messages.saveFailed, { detail: error })}</Alert>}
-      <Form.Group>
-        <Form.Label htmlFor="microcreds-create-name">{intl.formatMessage(messages.createName)}</Form.Label>
+      <Form.Group controlId="microcreds-create-name">
+        <Form.Label>{intl.formatMessage(messages.createName)}</Form.Label>
         <Form.Control
           id="microcreds-create-name"
           ref={input}
@@ -141,8 +141,8 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
           {intl.formatMessage(messages.listHeading)}
         </h2>
         <div className="d-flex align-items-end">
-          <Form.Group className="mb-0 mr-3">
-            <Form.Label htmlFor="microcreds-state-filter">{intl.formatMessage(messages.listFilter)}</Form.Label>
+          <Form.Group className="mb-0 mr-3" controlId="microcreds-state-filter">
+            <Form.Label>{intl.formatMessage(messages.listFilter)}</Form.Label>
             <Form.Control as="select" id="microcreds-state-filter" value={filter} onChange={(e) => setFilter(e.target.value)}>
               <option value="">{intl.formatMessage(messages.filterAll)}</option>
               {['draft', 'active', 'archived'].map((state) => (

@@ -113,8 +113,8 @@ const PreviewPanel = ({ courseId, rule, context }) => {
       {error && <Alert variant="danger" role="alert">{intl.formatMessage(messages.previewFailed, { detail: error })}</Alert>}
       {done && (
         <>
-          <Form.Group className="mb-2" style={{ maxWidth: '20rem' }}>
-            <Form.Label htmlFor="microcreds-preview-outcome">{intl.formatMessage(messages.previewFilter)}</Form.Label>
+          <Form.Group className="mb-2" style={{ maxWidth: '20rem' }} controlId="microcreds-preview-outcome">
+            <Form.Label>{intl.formatMessage(messages.previewFilter)}</Form.Label>
             <Form.Control as="select" id="microcreds-preview-outcome" value={outcome} onChange={(e) => changeFilter(e.target.value)}>
               <option value="">{intl.formatMessage(messages.outcomeAll)}</option>
               {OUTCOMES.map((o) => <option key={o} value={o}>{intl.formatMessage(messages[`outcome_${o}`])}</option>)}
