@@ -102,6 +102,9 @@ const CourseCredentialsPanel = ({ courseId }) => {
       .catch(() => {});
     return () => { alive = false; };
   }, [courseId]);
+  // A credential held (or revoked) is listed under "Earned here", not as one still to earn.
+  const settled = new Set(earned.filter((a) => a.standing !== 'expired').map((a) => a.definition));
+  const toEarn = progress === null ? null : progress.filter((item) => !settled.has(item.definition));
   return (
     <Card className="microcreds-course-panel mb-3" data-testid="microcreds-course-panel">
       <Card.Section>
@@ -109,10 +112,10 @@ const CourseCredentialsPanel = ({ courseId }) => {
         {error && <Alert variant="danger" role="alert">{intl.formatMessage(messages.panelLoadFailed, { detail: error })}</Alert>}
         {progress === null && !error && <Spinner animation="border" size="sm" screenReaderText={intl.formatMessage(messages.loading)} />}
         <EarnedHere awards={earned} />
-        {progress !== null && progress.length === 0 && earned.length === 0 && (
+        {toEarn !== null && toEarn.length === 0 && earned.length === 0 && (
           <p className="mb-0">{intl.formatMessage(messages.panelEmpty)}</p>
         )}
-        {progress !== null && progress.map((item) => {
+        {toEarn !== null && toEarn.map((item) => {
           const checklist = item.checklist;
           const needed = checklist ? checklist.needed : 0;
           const met = checklist ? Math.min(checklist.met, needed) : 0;

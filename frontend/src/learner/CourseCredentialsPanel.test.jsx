@@ -52,7 +52,11 @@ describe('CourseCredentialsPanel', () => {
 
   it('lists what the learner already earned here, with its standing', async () => {
     const api = setUpApi();
-    api.onGet(PROGRESS).reply(200, []);
+    api.onGet(PROGRESS).reply(200, [
+      {
+        definition: 'capstone-analyst', name: 'Capstone Analyst', course_key: COURSE, ready: true, checklist: null,
+      },
+    ]);
     api.onGet(`${API}/me/awards/`).reply(200, [
       {
         id: 'a1', name: 'Capstone Analyst', definition: 'capstone-analyst', course_key: COURSE, standing: 'revoked', issued_at: '2026-11-02T10:00:00Z', valid_until: null, revocation_reason: 'Plagiarism', public_url: '/microcreds/c/a1/', downloads: {},
@@ -67,6 +71,8 @@ describe('CourseCredentialsPanel', () => {
     expect(within(earned).getByRole('link', { name: 'View and share Capstone Analyst' })).toHaveAttribute('href', 'http://lms.test/microcreds/c/a1/');
     expect(earned).toHaveTextContent('Revoked: Plagiarism');
     expect(screen.queryByTestId('microcreds-earned-other')).toBeNull();
+    // Not also listed as one still to earn.
+    expect(screen.queryByTestId('microcreds-progress-capstone-analyst')).toBeNull();
     expect(screen.queryByText('This course offers no credential to earn.')).toBeNull();
   });
 
