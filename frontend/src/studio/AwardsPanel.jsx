@@ -94,12 +94,26 @@ const AwardsPanel = ({ courseId, slug }) => {
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
   const [change, setChange] = useState(null);
+  const [page, setPage] = useState(1);
   const returnFocus = useRef(null);
+
+  const more = async () => {
+    try {
+      const next = await listAwards(courseId, slug, {
+        search: query.search || undefined, state: query.state || undefined, page: page + 1,
+      });
+      setData((previous) => ({ ...next, results: [...previous.results, ...next.results] }));
+      setPage(page + 1);
+    } catch (failure) {
+      setError(errorOf(failure).detail);
+    }
+  };
 
   const load = useCallback(async () => {
     setError(null);
     try {
       setData(await listAwards(courseId, slug, { search: query.search || undefined, state: query.state || undefined }));
+      setPage(1);
     } catch (failure) {
       setError(errorOf(failure).detail);
     }
@@ -212,6 +226,9 @@ const AwardsPanel = ({ courseId, slug }) => {
             ))}
           </tbody>
         </table>
+      )}
+      {data?.next && (
+        <Button variant="outline-primary" onClick={more}>{intl.formatMessage(messages.more)}</Button>
       )}
       <ReasonDialog change={change} onCancel={() => { setChange(null); returnFocus.current?.focus(); }} onConfirm={confirm} />
     </section>

@@ -95,6 +95,22 @@ describe('AwardsPanel', () => {
     await waitFor(() => expect(within(screen.getByTestId('microcreds-award-ada')).getByText('Active')).toBeInTheDocument());
   });
 
+  it('loads the next page on request', async () => {
+    api.onGet(AWARDS).reply((config) => {
+      if (config.params.page === 2) {
+        return [200, { count: 2, next: null, previous: 'p1', results: [award({ id: 'aw-2', username: 'grace' })] }];
+      }
+      return [200, { count: 2, next: 'p2', previous: null, results: [award({})] }];
+    });
+    const user = userEvent.setup();
+    renderWithIntl(<AwardsPanel courseId={COURSE} slug="data-analyst" />);
+    await screen.findByTestId('microcreds-award-ada');
+    await user.click(screen.getByRole('button', { name: 'Show more' }));
+    expect(await screen.findByTestId('microcreds-award-grace')).toBeInTheDocument();
+    expect(screen.getByTestId('microcreds-award-ada')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Show more' })).toBeNull();
+  });
+
   it('keeps the dialog open with the API\'s reason when a change is refused', async () => {
     api.onGet(AWARDS).reply(200, page([award({ state: 'revoked', revocation_reason: 'x' })]));
     api.onPost(`${AWARDS}aw-1/reinstate/`).reply(409, { code: 'conflict', detail: 'The learner holds a newer award.' });

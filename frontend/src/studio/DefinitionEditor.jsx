@@ -239,7 +239,15 @@ const DefinitionEditor = ({ courseId, slug, onBack }) => {
   };
   return (
     <div ref={root} className="microcreds-definition-editor" data-testid="microcreds-definition-editor">
-      <Button variant="tertiary" iconBefore={ArrowBack} onClick={onBack} className="mb-2">
+      <Button
+        variant="tertiary"
+        iconBefore={ArrowBack}
+        className="mb-2"
+        onClick={() => {
+          // eslint-disable-next-line no-alert
+          if (!dirty || window.confirm(intl.formatMessage(messages.leaveUnsaved))) { onBack(); }
+        }}
+      >
         {intl.formatMessage(messages.back)}
       </Button>
       <div className="d-flex align-items-center flex-wrap mb-2">

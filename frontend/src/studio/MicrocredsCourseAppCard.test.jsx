@@ -26,6 +26,8 @@ describe('MicrocredsCourseAppCard', () => {
     await user.click(screen.getByRole('button', { name: 'Manage micro-credentials' }));
     expect(await screen.findByRole('dialog', { name: 'Micro-credentials' })).toBeInTheDocument();
     expect(await screen.findByText('No credentials here yet. Create one to start.')).toBeInTheDocument();
+    // Focus moves into the editor, on its heading.
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'Credentials of this course' })).toHaveFocus());
     expect(api.history.get[0].url).toBe(`${COURSE_PATH}/definitions/`);
     await user.click(screen.getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());

@@ -52,6 +52,7 @@ const messages = defineMessages({
   saveActive: { id: 'microcreds.studio.save.active', defaultMessage: 'Save changes', description: 'Save button of an active definition' },
   saving: { id: 'microcreds.studio.saving', defaultMessage: 'Saving…', description: 'Save in progress' },
   saved: { id: 'microcreds.studio.saved', defaultMessage: 'Saved.', description: 'Status after saving' },
+  leaveUnsaved: { id: 'microcreds.studio.leave-unsaved', defaultMessage: 'Leave this credential? Your unsaved changes will be lost.', description: 'Confirmation when leaving the editor with unsaved changes' },
   unsaved: { id: 'microcreds.studio.unsaved', defaultMessage: 'Unsaved changes', description: 'Dirty state' },
   activateButton: { id: 'microcreds.studio.activate', defaultMessage: 'Activate', description: 'Activate button in the editor' },
   archiveButton: { id: 'microcreds.studio.archive', defaultMessage: 'Archive', description: 'Archive button in the editor' },
