@@ -28,14 +28,19 @@ const Requirement = ({ item }) => {
   }
   return (
     <li className="mb-1" data-met={item.met ? 'true' : 'false'}>
-      <Icon src={item.met ? CheckCircle : RadioButtonUnchecked} size="xs"
-        className={`d-inline-block mr-1 ${item.met ? 'text-success' : 'text-gray-500'}`} />
+      <Icon
+        src={item.met ? CheckCircle : RadioButtonUnchecked}
+        size="xs"
+        className={`d-inline-block mr-1 ${item.met ? 'text-success' : 'text-gray-500'}`}
+      />
       <span className="sr-only">{`${intl.formatMessage(item.met ? messages.met : messages.notMet)}: `}</span>
       <span>{item.name}</span>
       {numbers && <span className="small text-muted ml-1">{`(${numbers})`}</span>}
       {item.note && <div className="small text-muted ml-4">{item.note}</div>}
       {item.children?.length > 0 && (
         <ul className="list-unstyled ml-4">
+          {/* Requirements have no ids; their order is fixed by the rule. */}
+          {/* eslint-disable-next-line react/no-array-index-key */}
           {item.children.map((child, index) => <Requirement key={`${child.name}-${index}`} item={child} />)}
         </ul>
       )}
@@ -44,7 +49,11 @@ const Requirement = ({ item }) => {
 };
 
 const itemShape = {
-  name: PropTypes.string, met: PropTypes.bool, score: PropTypes.string, needed: PropTypes.string, note: PropTypes.string,
+  name: PropTypes.string,
+  met: PropTypes.bool,
+  score: PropTypes.string,
+  needed: PropTypes.string,
+  note: PropTypes.string,
 };
 itemShape.children = PropTypes.arrayOf(PropTypes.shape(itemShape));
 Requirement.propTypes = { item: PropTypes.shape(itemShape).isRequired };
@@ -61,7 +70,10 @@ const EarnedHere = ({ awards }) => {
       <ul className="list-unstyled mb-0">
         {awards.map((award) => (
           <li key={award.id} className="mb-1" data-testid={`microcreds-earned-${award.definition}`} data-standing={award.standing}>
-            <Hyperlink destination={lmsUrl(award.public_url)} aria-label={intl.formatMessage(messages.view, { name: award.name })}>
+            <Hyperlink
+              destination={lmsUrl(award.public_url)}
+              aria-label={intl.formatMessage(messages.view, { name: award.name })}
+            >
               {award.name}
             </Hyperlink>
             <Badge variant={STANDING_VARIANT[award.standing] || 'light'} className="ml-2">
@@ -116,12 +128,16 @@ const CourseCredentialsPanel = ({ courseId }) => {
           <p className="mb-0">{intl.formatMessage(messages.panelEmpty)}</p>
         )}
         {toEarn !== null && toEarn.map((item) => {
-          const checklist = item.checklist;
+          const { checklist } = item;
           const needed = checklist ? checklist.needed : 0;
           const met = checklist ? Math.min(checklist.met, needed) : 0;
           return (
-            <section key={item.definition} className="border-top pt-2 mt-2" data-testid={`microcreds-progress-${item.definition}`}
-              aria-labelledby={`microcreds-progress-${item.definition}-name`}>
+            <section
+              key={item.definition}
+              className="border-top pt-2 mt-2"
+              data-testid={`microcreds-progress-${item.definition}`}
+              aria-labelledby={`microcreds-progress-${item.definition}-name`}
+            >
               <h3 className="h5 mb-1" id={`microcreds-progress-${item.definition}-name`}>{item.name}</h3>
               {item.ready && <p className="small text-success mb-1">{intl.formatMessage(messages.ready)}</p>}
               {!checklist && <p className="small mb-1">{intl.formatMessage(messages.noGrades)}</p>}
@@ -139,6 +155,7 @@ const CourseCredentialsPanel = ({ courseId }) => {
                   />
                   <ul className="list-unstyled mb-0">
                     {checklist.requirements.map((requirement, index) => (
+                      // eslint-disable-next-line react/no-array-index-key
                       <Requirement key={`${requirement.name}-${index}`} item={requirement} />
                     ))}
                   </ul>

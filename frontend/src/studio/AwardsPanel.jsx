@@ -32,7 +32,10 @@ const ReasonDialog = ({
   useEffect(() => { if (change) { setReason(''); setProblem(null); setTimeout(() => input.current?.focus()); } }, [change]);
   if (!change) { return null; }
   const revoking = change.action === 'revoke';
-  const title = intl.formatMessage(revoking ? messages.revokeTitle : messages.reinstateTitle, { username: change.award.username });
+  const title = intl.formatMessage(
+    revoking ? messages.revokeTitle : messages.reinstateTitle,
+    { username: change.award.username },
+  );
   const submit = async () => {
     if (!reason.trim()) {
       setProblem(intl.formatMessage(messages.reasonRequired));
@@ -210,14 +213,22 @@ const AwardsPanel = ({ courseId, slug }) => {
                     </Hyperlink>
                   )}
                   {award.state === 'active' && (
-                    <Button size="sm" variant="outline-danger" onClick={(e) => open('revoke', award, e)}
-                      aria-label={intl.formatMessage(messages.revokeFor, { username: award.username })}>
+                    <Button
+                      size="sm"
+                      variant="outline-danger"
+                      onClick={(e) => open('revoke', award, e)}
+                      aria-label={intl.formatMessage(messages.revokeFor, { username: award.username })}
+                    >
                       {intl.formatMessage(messages.revoke)}
                     </Button>
                   )}
                   {award.state === 'revoked' && (
-                    <Button size="sm" variant="outline-primary" onClick={(e) => open('reinstate', award, e)}
-                      aria-label={intl.formatMessage(messages.reinstateFor, { username: award.username })}>
+                    <Button
+                      size="sm"
+                      variant="outline-primary"
+                      onClick={(e) => open('reinstate', award, e)}
+                      aria-label={intl.formatMessage(messages.reinstateFor, { username: award.username })}
+                    >
                       {intl.formatMessage(messages.reinstate)}
                     </Button>
                   )}
@@ -230,7 +241,11 @@ const AwardsPanel = ({ courseId, slug }) => {
       {data?.next && (
         <Button variant="outline-primary" onClick={more}>{intl.formatMessage(messages.more)}</Button>
       )}
-      <ReasonDialog change={change} onCancel={() => { setChange(null); returnFocus.current?.focus(); }} onConfirm={confirm} />
+      <ReasonDialog
+        change={change}
+        onCancel={() => { setChange(null); returnFocus.current?.focus(); }}
+        onConfirm={confirm}
+      />
     </section>
   );
 };

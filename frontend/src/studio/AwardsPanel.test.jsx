@@ -98,9 +98,13 @@ describe('AwardsPanel', () => {
   it('loads the next page on request', async () => {
     api.onGet(AWARDS).reply((config) => {
       if (config.params.page === 2) {
-        return [200, { count: 2, next: null, previous: 'p1', results: [award({ id: 'aw-2', username: 'grace' })] }];
+        return [200, {
+          count: 2, next: null, previous: 'p1', results: [award({ id: 'aw-2', username: 'grace' })],
+        }];
       }
-      return [200, { count: 2, next: 'p2', previous: null, results: [award({})] }];
+      return [200, {
+        count: 2, next: 'p2', previous: null, results: [award({})],
+      }];
     });
     const user = userEvent.setup();
     renderWithIntl(<AwardsPanel courseId={COURSE} slug="data-analyst" />);

@@ -227,13 +227,17 @@ const DefinitionEditor = ({ courseId, slug, onBack }) => {
       const body = errorOf(error);
       setSaveResult({
         kind: body.status === 412 ? 'stale' : 'error',
-        text: body.status === 412 ? intl.formatMessage(messages.stale) : intl.formatMessage(messages.saveFailed, { detail: body.detail }),
+        text: body.status === 412
+          ? intl.formatMessage(messages.stale)
+          : intl.formatMessage(messages.saveFailed, { detail: body.detail }),
         problems: body.problems,
       });
       setFocusErrors((n) => n + 1);
     }
   };
 
+  let saveLabel = definition.state === 'active' ? messages.saveActive : messages.save;
+  if (saving) { saveLabel = messages.saving; }
   const variants = {
     success: 'success', stale: 'warning', problems: 'danger', error: 'danger',
   };
@@ -310,7 +314,7 @@ const DefinitionEditor = ({ courseId, slug, onBack }) => {
             </div>
             <div className="d-flex align-items-center border-top pt-3 mt-2 microcreds-editor-actions">
               <Button className="mr-2" disabled={saving || !dirty} onClick={() => save()}>
-                {intl.formatMessage(saving ? messages.saving : (definition.state === 'active' ? messages.saveActive : messages.save))}
+                {intl.formatMessage(saveLabel)}
               </Button>
               {definition.state === 'draft' && (
                 <Button variant="success" className="mr-2" disabled={saving} onClick={() => save({ state: 'active' })}>

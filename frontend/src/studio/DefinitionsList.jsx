@@ -2,7 +2,9 @@
  * The course's credential definitions: state, version, last change, and what an author does
  * with each (edit, duplicate, activate, archive); and creating a new one.
  */
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, {
+  useCallback, useEffect, useRef, useState,
+} from 'react';
 import PropTypes from 'prop-types';
 import {
   Alert, Badge, Button, Form, Spinner,
@@ -151,7 +153,9 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
             </Form.Control>
           </Form.Group>
           {!creating && (
-            <Button ref={createButton} onClick={() => setCreating(true)}>{intl.formatMessage(messages.createOpen)}</Button>
+            <Button ref={createButton} onClick={() => setCreating(true)}>
+              {intl.formatMessage(messages.createOpen)}
+            </Button>
           )}
         </div>
       </div>
@@ -186,8 +190,12 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
             {shown.map((definition) => (
               <tr key={definition.slug} data-testid={`microcreds-definition-${definition.slug}`}>
                 <th scope="row">
-                  <Button variant="link" className="p-0 text-left" onClick={() => onOpen(definition.slug)}
-                    aria-label={intl.formatMessage(messages.edit, { name: definition.name })}>
+                  <Button
+                    variant="link"
+                    className="p-0 text-left"
+                    onClick={() => onOpen(definition.slug)}
+                    aria-label={intl.formatMessage(messages.edit, { name: definition.name })}
+                  >
                     {definition.name}
                   </Button>
                   <div className="small text-muted">{definition.slug}</div>
@@ -196,19 +204,34 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
                 <td>{definition.version}</td>
                 <td>{intl.formatDate(definition.modified, { dateStyle: 'medium', timeStyle: 'short' })}</td>
                 <td>
-                  <Button size="sm" variant="outline-primary" className="mr-1 mb-1" onClick={() => act('duplicate', definition)}
-                    aria-label={intl.formatMessage(messages.duplicate, { name: definition.name })}>
+                  <Button
+                    size="sm"
+                    variant="outline-primary"
+                    className="mr-1 mb-1"
+                    onClick={() => act('duplicate', definition)}
+                    aria-label={intl.formatMessage(messages.duplicate, { name: definition.name })}
+                  >
                     {intl.formatMessage(messages.duplicateButton)}
                   </Button>
                   {definition.state === 'draft' && (
-                    <Button size="sm" variant="outline-success" className="mr-1 mb-1" onClick={() => act('activate', definition)}
-                      aria-label={intl.formatMessage(messages.activate, { name: definition.name })}>
+                    <Button
+                      size="sm"
+                      variant="outline-success"
+                      className="mr-1 mb-1"
+                      onClick={() => act('activate', definition)}
+                      aria-label={intl.formatMessage(messages.activate, { name: definition.name })}
+                    >
                       {intl.formatMessage(messages.activateButton)}
                     </Button>
                   )}
                   {definition.state !== 'archived' && (
-                    <Button size="sm" variant="outline-danger" className="mb-1" onClick={() => act('archive', definition)}
-                      aria-label={intl.formatMessage(messages.archive, { name: definition.name })}>
+                    <Button
+                      size="sm"
+                      variant="outline-danger"
+                      className="mb-1"
+                      onClick={() => act('archive', definition)}
+                      aria-label={intl.formatMessage(messages.archive, { name: definition.name })}
+                    >
                       {intl.formatMessage(messages.archiveButton)}
                     </Button>
                   )}
@@ -225,7 +248,7 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
 DefinitionsList.propTypes = {
   courseId: PropTypes.string.isRequired,
   onOpen: PropTypes.func.isRequired,
-  headingRef: PropTypes.oneOfType([PropTypes.func, PropTypes.shape({ current: PropTypes.any })]),
+  headingRef: PropTypes.oneOfType([PropTypes.func, PropTypes.shape({})]),
 };
 DefinitionsList.defaultProps = { headingRef: undefined };
 

@@ -16,7 +16,9 @@ describe('DefinitionsList', () => {
     api = setUpApi();
     definitions = [
       definition(),
-      definition({ slug: 'python-basics', name: 'Python Basics', state: 'active', edit_tag: '3.1' }),
+      definition({
+        slug: 'python-basics', name: 'Python Basics', state: 'active', edit_tag: '3.1',
+      }),
       definition({ slug: 'old', name: 'Old One', state: 'archived' }),
     ];
     api.onGet(LIST).reply(() => [200, {

@@ -95,7 +95,10 @@ const PreviewPanel = ({ courseId, rule, context }) => {
         {job && !done && job.state !== 'failed' && (
           <>
             <p>{intl.formatMessage(messages.previewRunning, { processed: job.processed, total: job.total })}</p>
-            <Progress now={job.total ? (100 * job.processed) / job.total : 0} label={intl.formatMessage(messages.previewHeading)} />
+            <Progress
+              now={job.total ? (100 * job.processed) / job.total : 0}
+              label={intl.formatMessage(messages.previewHeading)}
+            />
           </>
         )}
         {done && (
@@ -143,7 +146,7 @@ const PreviewPanel = ({ courseId, rule, context }) => {
                       {row.reason && row.reason !== row.explanation?.summary && <div className="small text-muted mt-1 text-break">{row.reason}</div>}
                     </td>
                     <td className="align-top">
-                      {row.explanation ? <Scores explanation={row.explanation} rule={ranRule} context={context} /> : null}
+                      {row.explanation && <Scores explanation={row.explanation} rule={ranRule} context={context} />}
                     </td>
                     <td className="align-top">
                       {row.explanation ? <Explanation explanation={row.explanation} context={context} /> : null}
