@@ -11,7 +11,7 @@ import { useIntl } from '@edx/frontend-platform/i18n';
 import {
   errorOf, getDryRun, getDryRunResults, startDryRun,
 } from '../api/client';
-import Explanation, { Scores } from './Explanation';
+import Explanation, { Scores, readable } from './Explanation';
 import Progress from '../common/Progress';
 import messages from './messages';
 
@@ -129,26 +129,26 @@ const PreviewPanel = ({ courseId, rule, context }) => {
             <table className="table microcreds-preview-table" style={{ tableLayout: 'fixed' }}>
               <thead>
                 <tr>
-                  <th scope="col" style={{ width: '10%' }}>{intl.formatMessage(messages.colLearner)}</th>
-                  <th scope="col" style={{ width: '18%' }}>{intl.formatMessage(messages.colOutcome)}</th>
-                  <th scope="col" style={{ width: '22%' }}>{intl.formatMessage(messages.colScores)}</th>
-                  <th scope="col">{intl.formatMessage(messages.colWhy)}</th>
+                  <th scope="col" style={{ width: '10%' }} className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colLearner)}</th>
+                  <th scope="col" style={{ width: '18%' }} className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colOutcome)}</th>
+                  <th scope="col" style={{ width: '22%' }} className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colScores)}</th>
+                  <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colWhy)}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.user_id} data-testid={`microcreds-preview-row-${row.username}`}>
-                    <th scope="row" className="align-top">{row.username}</th>
-                    <td className="align-top">
+                    <th scope="row" className="px-2 py-2 border-bottom align-top">{row.username}</th>
+                    <td className="px-2 py-2 border-bottom align-top">
                       <Badge variant={OUTCOME_VARIANT[row.outcome] || 'light'}>
                         {messages[`outcome_${row.outcome}`] ? intl.formatMessage(messages[`outcome_${row.outcome}`]) : row.outcome}
                       </Badge>
-                      {row.reason && row.reason !== row.explanation?.summary && <div className="small text-muted mt-1 text-break">{row.reason}</div>}
+                      {row.reason && row.reason !== row.explanation?.summary && <div className="small text-muted mt-1 text-break">{readable(row.reason, context)}</div>}
                     </td>
-                    <td className="align-top">
+                    <td className="px-2 py-2 border-bottom align-top">
                       {row.explanation && <Scores explanation={row.explanation} rule={ranRule} context={context} />}
                     </td>
-                    <td className="align-top">
+                    <td className="px-2 py-2 border-bottom align-top">
                       {row.explanation ? <Explanation explanation={row.explanation} context={context} /> : null}
                     </td>
                   </tr>
