@@ -331,7 +331,13 @@ const DefinitionEditor = ({ courseId, slug, onBack }) => {
           </div>
         </Tab>
         <Tab eventKey="preview" title={intl.formatMessage(messages.tabPreview)}>
-          <PreviewPanel courseId={courseId} rule={draft.rule} context={context} />
+          <PreviewPanel
+            courseId={courseId}
+            slug={slug}
+            rule={draft.rule}
+            unsaved={'rule' in changes}
+            context={context}
+          />
         </Tab>
         <Tab eventKey="awarded" title={intl.formatMessage(messages.tabAwarded)}>
           {tab === 'awarded' && <AwardsPanel courseId={courseId} slug={slug} />}

@@ -23,7 +23,9 @@ const OUTCOME_VARIANT = {
 
 const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-const PreviewPanel = ({ courseId, rule, context }) => {
+const PreviewPanel = ({
+  courseId, rule, context, slug, unsaved,
+}) => {
   const intl = useIntl();
   const [job, setJob] = useState(null);
   const [rows, setRows] = useState(null);
@@ -51,7 +53,9 @@ const PreviewPanel = ({ courseId, rule, context }) => {
     setJob(null);
     try {
       setRanRule(rule);
-      let current = await startDryRun(courseId, { rule });
+      // The saved definition when the editor holds no change: then the run also knows who
+      // already holds it. A rule not saved yet is tried as it is.
+      let current = await startDryRun(courseId, unsaved || !slug ? { rule } : { definition: slug });
       setJob(current);
       while (alive.current && !['done', 'failed'].includes(current.state)) {
         // eslint-disable-next-line no-await-in-loop
@@ -90,6 +94,7 @@ const PreviewPanel = ({ courseId, rule, context }) => {
     <section className="pt-2 microcreds-preview" aria-labelledby="microcreds-preview-heading" data-testid="microcreds-preview">
       <h3 id="microcreds-preview-heading" className="h3">{intl.formatMessage(messages.previewHeading)}</h3>
       <p>{intl.formatMessage(messages.previewIntro)}</p>
+      {unsaved && <p className="small text-muted">{intl.formatMessage(messages.previewUnsaved)}</p>}
       <Button onClick={run} disabled={running} className="mb-3">{intl.formatMessage(messages.previewRun)}</Button>
       <div aria-live="polite" data-testid="microcreds-preview-status">
         {job && !done && job.state !== 'failed' && (
@@ -171,7 +176,11 @@ PreviewPanel.propTypes = {
   courseId: PropTypes.string.isRequired,
   rule: PropTypes.any, // eslint-disable-line react/forbid-prop-types
   context: PropTypes.shape({}),
+  slug: PropTypes.string,
+  unsaved: PropTypes.bool,
 };
-PreviewPanel.defaultProps = { rule: null, context: null };
+PreviewPanel.defaultProps = {
+  rule: null, context: null, slug: null, unsaved: true,
+};
 
 export default PreviewPanel;

@@ -69,6 +69,7 @@ const messages = defineMessages({
   // preview
   previewHeading: { id: 'microcreds.studio.preview.heading', defaultMessage: 'Who would get it', description: 'Heading of the preview' },
   previewIntro: { id: 'microcreds.studio.preview.intro', defaultMessage: 'Try the rule as it is in the editor on the learners of this course. Nothing is awarded.', description: 'Preview intro' },
+  previewUnsaved: { id: 'microcreds.studio.preview.unsaved', defaultMessage: 'The rule has unsaved changes: it is tried as it is in the editor, and learners who already hold this credential are counted as if they did not.', description: 'Preview of a rule not saved yet' },
   previewRun: { id: 'microcreds.studio.preview.run', defaultMessage: 'Run preview', description: 'Button starting a dry run' },
   previewRunning: { id: 'microcreds.studio.preview.running', defaultMessage: 'Evaluating learners: {processed} of {total}…', description: 'Dry run progress' },
   previewFailed: { id: 'microcreds.studio.preview.failed', defaultMessage: 'The preview failed: {detail}', description: 'Dry run failed' },
