@@ -48,6 +48,7 @@ const messages = defineMessages({
   fieldCriteria: { id: 'microcreds.studio.field.criteria', defaultMessage: 'Criteria, in words (shown in the credential)', description: 'Label' },
   fieldValidity: { id: 'microcreds.studio.field.validity', defaultMessage: 'Valid for (days; empty: does not expire)', description: 'Label' },
   fieldImage: { id: 'microcreds.studio.field.image', defaultMessage: 'Image URL (optional)', description: 'Label' },
+  fieldRevokeWithCertificate: { id: 'microcreds.studio.field.revoke-with-certificate', defaultMessage: 'Revoke it when the learner’s course certificate is revoked', description: 'Label of a checkbox' },
   save: { id: 'microcreds.studio.save', defaultMessage: 'Save draft', description: 'Save button' },
   saveActive: { id: 'microcreds.studio.save.active', defaultMessage: 'Save changes', description: 'Save button of an active definition' },
   saving: { id: 'microcreds.studio.saving', defaultMessage: 'Saving…', description: 'Save in progress' },
