@@ -4,6 +4,8 @@ const { createConfig } = require('@openedx/frontend-build');
 const config = createConfig('jest', {
   setupFilesAfterEnv: ['<rootDir>/src/setupTest.js'],
   testPathIgnorePatterns: ['/node_modules/', '/harness/', '/harness-dist/'],
+  // Two busy CI cores type slowly; a test that needs longer than this is stuck, not slow.
+  testTimeout: 30000,
 });
 
 // Dependencies' ES modules (Paragon, frontend-platform) through esbuild, fast; ours through the
