@@ -1,0 +1,3 @@
+const { createConfig } = require('@openedx/frontend-build');
+
+module.exports = createConfig('babel');
