@@ -69,7 +69,7 @@ def test_studio_page_loads_the_studio_bundle(signed_in, course, harness):
     response = signed_in.get(STUDIO)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<script type="module" src="/sandbox/harness/studio.js"></script>' in html
+    assert '<script src="/sandbox/harness/studio.js"></script>' in html
     assert '<link rel="stylesheet" href="/sandbox/harness/harness.css">' in html
     assert _root(html) == {
         "data-basename": "/sandbox/studio",

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import yaml
+
 from tests.plugin.helpers import REPO
 
 CHROMIUM = "/usr/bin/chromium"
@@ -98,9 +100,11 @@ def unnamed_controls(page: Any) -> list[str]:
         control = controls.nth(index)
         if not control.is_visible():
             continue
-        snapshot = control.aria_snapshot()
-        # "- textbox" (no name) vs '- textbox "Minimum score"'
-        first = snapshot.splitlines()[0] if snapshot else ""
-        if not re.match(r'^- [a-z]+ "[^"]+', first):
-            missing.append(control.evaluate("e => e.outerHTML.slice(0, 160)"))
+        snapshot = yaml.safe_load(control.aria_snapshot() or "[]") or []
+        if not snapshot:
+            continue  # hidden from assistive technology (behind a modal dialog)
+        # [ 'textbox "Minimum score (%)"' ] or [ {'combobox "Subsection or unit"': [...]} ]
+        node = snapshot[0] if isinstance(snapshot[0], str) else next(iter(snapshot[0]))
+        if not re.match(r'^[a-z]+ "[^"]+"', str(node)):
+            missing.append(f"{node}: " + control.evaluate("e => e.outerHTML.slice(0, 160)"))
     return missing

@@ -59,11 +59,20 @@ def screenshots() -> Screenshots:
     return Screenshots(Path(directory))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.ui_call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def new_page(browser, server):
+def new_page(request, browser, server, screenshots):
     """A page in a fresh browser context (its own cookies: one person); JavaScript errors
-    thrown in it fail the test."""
-    contexts, errors = [], []
+    thrown in it fail the test. When the test fails, each page is shot as it was then
+    (``failed-<test>-N.png``)."""
+    contexts, errors, pages = [], [], []
 
     def new_page(width: int = 1280, height: int = 900):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
@@ -71,9 +80,14 @@ def new_page(browser, server):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        pages.append(page)
         return page
 
     yield new_page
+    if getattr(request.node, "ui_call_failed", False):
+        for number, page in enumerate(pages, 1):
+            path = screenshots.directory / f"failed-{request.node.name}-{number}.png"
+            page.screenshot(path=path, full_page=True)
     for context in contexts:
         context.close()
     assert not errors, "JavaScript errors:\n" + "\n".join(errors)
