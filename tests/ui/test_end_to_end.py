@@ -234,3 +234,40 @@ def test_an_author_awards_and_revokes_a_credential_a_learner_sees(new_page, serv
     expect(mine).to_contain_text(re.compile("revoked", re.IGNORECASE))
     check_page(learner, "learner dashboard, revoked")
     screenshots.take(learner, "learner-dashboard-revoked")
+
+    # --- a revocation made in error is undone: the same credential is valid again -----------
+    row.get_by_role("button", name="Reinstate the credential of sam").click()
+    dialog = author.get_by_role("dialog", name="Reinstate the credential of sam")
+    dialog.get_by_label("Reason (recorded, and told to the learner)").fill(
+        "Appeal upheld: the report is the learner's own"
+    )
+    dialog.get_by_role("button", name="Reinstate credential").click()
+    expect(row).to_contain_text("Active")
+    learner.reload()
+    expect(learner.get_by_test_id(f"microcreds-my-credential-{SLUG}")).to_have_attribute(
+        "data-standing", "active"
+    )
+
+    # --- the course's credentials: the table with states, a duplicate as a new draft --------
+    author.get_by_role("button", name="All credentials").click()
+    definitions = author.get_by_test_id("microcreds-definitions")
+    original = definitions.get_by_test_id(f"microcreds-definition-{SLUG}")
+    expect(original.get_by_test_id("microcreds-state")).to_have_text("Active")
+    original.get_by_role("button", name=f"Duplicate {NAME}").click()
+    expect(definitions).to_contain_text("Created the draft copy")
+    copy = definitions.get_by_test_id(f"microcreds-definition-{SLUG}-2")  # the API's new slug
+    expect(copy.get_by_test_id("microcreds-state")).to_have_text("Draft")
+    # Archiving asks first (the browser's confirm), then the copy is archived.
+    confirmations = []
+
+    def confirm(dialog):
+        confirmations.append(dialog.message)
+        dialog.accept()
+
+    author.once("dialog", confirm)
+    copy.get_by_role("button", name=f"Archive {NAME}").click()
+    expect(copy.get_by_test_id("microcreds-state")).to_have_text("Archived")
+    assert confirmations and confirmations[0].startswith(f"Archive “{NAME}”?")
+    expect(original.get_by_test_id("microcreds-state")).to_have_text("Active")
+    check_page(author, "definitions table")
+    screenshots.take(author, "author-definitions-table")
