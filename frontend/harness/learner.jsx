@@ -13,32 +13,32 @@ import Shell from './Shell';
 import { CourseCredentialsPanel, MyCredentialsWidget } from '../src';
 
 const Dashboard = () => (
-  <div className="container-fluid py-4 harness-dashboard">
+  <main className="container-fluid py-4 harness-dashboard">
     <h1 className="h2 mb-4">My courses</h1>
     <div className="row">
-      <main className="col-lg-8 mb-4">
+      <div className="col-lg-8 mb-4">
         <div className="card"><div className="card-body"><p className="mb-0">Course cards (sandbox).</p></div></div>
-      </main>
+      </div>
       <aside className="col-lg-4" data-slot-id="org.openedx.frontend.learner_dashboard.widget_sidebar.v1">
         <MyCredentialsWidget />
       </aside>
     </div>
-  </div>
+  </main>
 );
 
 const CourseHome = ({ courseId }) => ( // eslint-disable-line react/prop-types
-  <div className="container-fluid py-4 harness-course-home">
+  <main className="container-fluid py-4 harness-course-home">
     <h1 className="h2 mb-1">Course home</h1>
     <div className="small text-muted mb-4">{courseId}</div>
     <div className="row">
-      <main className="col-lg-8 mb-4">
+      <div className="col-lg-8 mb-4">
         <div className="card"><div className="card-body"><p className="mb-0">Course outline (sandbox).</p></div></div>
-      </main>
+      </div>
       <aside className="col-lg-4" data-slot-id="course_outline_tab_notifications.v1">
         <CourseCredentialsPanel courseId={courseId} />
       </aside>
     </div>
-  </div>
+  </main>
 );
 
 const root = document.getElementById('microcreds-root');

@@ -13,7 +13,7 @@ import Shell from './Shell';
 import { MicrocredsCourseAppCard } from '../src';
 
 const PagesAndResources = () => (
-  <div className="container-fluid py-4 harness-studio">
+  <main className="container-fluid py-4 harness-studio">
     <header className="mb-4 border-bottom pb-2">
       <div className="small text-muted">Studio (sandbox)</div>
       <h1 className="h2">Pages &amp; Resources</h1>
@@ -31,7 +31,7 @@ const PagesAndResources = () => (
         <MicrocredsCourseAppCard />
       </div>
     </div>
-  </div>
+  </main>
 );
 
 const root = document.getElementById('microcreds-root');

@@ -45,8 +45,11 @@ const MyCredentialsWidget = () => {
             {awards.map((award) => (
               <li key={award.id} className="border-top py-2" data-testid={`microcreds-my-credential-${award.definition}`} data-standing={award.standing}>
                 <div className="d-flex align-items-start justify-content-between">
-                  <Hyperlink destination={lmsUrl(award.public_url)} className="font-weight-bold"
-                    aria-label={intl.formatMessage(messages.view, { name: award.name })}>
+                  <Hyperlink
+                    destination={lmsUrl(award.public_url)}
+                    className="font-weight-bold"
+                    aria-label={intl.formatMessage(messages.view, { name: award.name })}
+                  >
                     {award.name}
                   </Hyperlink>
                   <Badge variant={STANDING_VARIANT[award.standing] || 'light'} className="ml-2">
@@ -63,8 +66,15 @@ const MyCredentialsWidget = () => {
                 {award.standing !== 'revoked' && award.downloads && (
                   <div className="small">
                     {Object.entries(award.downloads).map(([kind, url]) => (
-                      <Hyperlink key={kind} destination={lmsUrl(url)} className="mr-2"
-                        aria-label={intl.formatMessage(messages.download, { name: award.name, kind: kind.toUpperCase() })}>
+                      <Hyperlink
+                        key={kind}
+                        destination={lmsUrl(url)}
+                        className="mr-2"
+                        aria-label={intl.formatMessage(
+                          messages.download,
+                          { name: award.name, kind: kind.toUpperCase() },
+                        )}
+                      >
                         {intl.formatMessage(messages.downloadShort, { kind: kind.toUpperCase() })}
                       </Hyperlink>
                     ))}

@@ -18,6 +18,7 @@ const messages = defineMessages({
   panelTitle: { id: 'microcreds.learner.panel.title', defaultMessage: 'Credentials you can earn here', description: 'Title of the course panel' },
   panelEmpty: { id: 'microcreds.learner.panel.empty', defaultMessage: 'This course offers no credential to earn.', description: 'No credential in the course' },
   panelLoadFailed: { id: 'microcreds.learner.panel.load-failed', defaultMessage: 'Your progress could not be loaded: {detail}', description: 'Request failed' },
+  earnedTitle: { id: 'microcreds.learner.earned', defaultMessage: 'Earned here', description: 'Heading of the credentials the learner holds from this course' },
   ready: { id: 'microcreds.learner.ready', defaultMessage: 'All requirements met: your credential is on its way.', description: 'Every requirement met' },
   noGrades: { id: 'microcreds.learner.no-grades', defaultMessage: 'Your grades could not be read just now; try again later.', description: 'Checklist unavailable' },
   progressOf: { id: 'microcreds.learner.progress', defaultMessage: '{met} of {needed} requirements met', description: 'Progress summary' },

@@ -198,8 +198,8 @@ const AddClause = ({ groupName, path, onAdd }) => {
   const id = domId('microcreds-add', path);
   return (
     <div className="d-flex align-items-end mt-2 microcreds-add-clause">
-      <Form.Group className="mb-0 mr-2">
-        <Form.Label htmlFor={id}>{intl.formatMessage(messages.addClauseType, { group: groupName })}</Form.Label>
+      <Form.Group className="mb-0 mr-2" controlId={id}>
+        <Form.Label>{intl.formatMessage(messages.addClauseType, { group: groupName })}</Form.Label>
         <Form.Control as="select" id={id} value={type} onChange={(e) => setType(e.target.value)}>
           {CLAUSE_TYPES.map((t) => <option key={t} value={t}>{typeName(intl, t)}</option>)}
         </Form.Control>
@@ -264,8 +264,8 @@ const ClauseEditor = ({
     >
       <legend className="h4 w-auto px-1 mb-1">{legend}</legend>
       <div className="d-flex align-items-end flex-wrap">
-        <Form.Group className="mb-2 mr-3">
-          <Form.Label htmlFor={typeSelectId}>{intl.formatMessage(messages.clauseType)}</Form.Label>
+        <Form.Group className="mb-2 mr-3" controlId={typeSelectId}>
+          <Form.Label>{intl.formatMessage(messages.clauseType)}</Form.Label>
           <Form.Control
             as="select"
             id={typeSelectId}

@@ -46,8 +46,8 @@ const JsonView = ({ rule, onChange }) => {
     onChange(parsed);
   };
   return (
-    <Form.Group className="microcreds-json-view">
-      <Form.Label htmlFor="microcreds-rule-json">{intl.formatMessage(messages.jsonLabel)}</Form.Label>
+    <Form.Group className="microcreds-json-view" controlId="microcreds-rule-json">
+      <Form.Label>{intl.formatMessage(messages.jsonLabel)}</Form.Label>
       <Form.Control
         as="textarea"
         id="microcreds-rule-json"

@@ -32,7 +32,10 @@ const ReasonDialog = ({
   useEffect(() => { if (change) { setReason(''); setProblem(null); setTimeout(() => input.current?.focus()); } }, [change]);
   if (!change) { return null; }
   const revoking = change.action === 'revoke';
-  const title = intl.formatMessage(revoking ? messages.revokeTitle : messages.reinstateTitle, { username: change.award.username });
+  const title = intl.formatMessage(
+    revoking ? messages.revokeTitle : messages.reinstateTitle,
+    { username: change.award.username },
+  );
   const submit = async () => {
     if (!reason.trim()) {
       setProblem(intl.formatMessage(messages.reasonRequired));
@@ -51,8 +54,8 @@ const ReasonDialog = ({
     <ModalDialog title={title} isOpen onClose={onCancel} hasCloseButton variant="default" isOverflowVisible={false}>
       <ModalDialog.Header><ModalDialog.Title>{title}</ModalDialog.Title></ModalDialog.Header>
       <ModalDialog.Body>
-        <Form.Group>
-          <Form.Label htmlFor="microcreds-reason">{intl.formatMessage(messages.reasonLabel)}</Form.Label>
+        <Form.Group controlId="microcreds-reason">
+          <Form.Label>{intl.formatMessage(messages.reasonLabel)}</Form.Label>
           <Form.Control
             as="textarea"
             rows={3}
@@ -94,12 +97,26 @@ const AwardsPanel = ({ courseId, slug }) => {
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
   const [change, setChange] = useState(null);
+  const [page, setPage] = useState(1);
   const returnFocus = useRef(null);
+
+  const more = async () => {
+    try {
+      const next = await listAwards(courseId, slug, {
+        search: query.search || undefined, state: query.state || undefined, page: page + 1,
+      });
+      setData((previous) => ({ ...next, results: [...previous.results, ...next.results] }));
+      setPage(page + 1);
+    } catch (failure) {
+      setError(errorOf(failure).detail);
+    }
+  };
 
   const load = useCallback(async () => {
     setError(null);
     try {
       setData(await listAwards(courseId, slug, { search: query.search || undefined, state: query.state || undefined }));
+      setPage(1);
     } catch (failure) {
       setError(errorOf(failure).detail);
     }
@@ -138,13 +155,13 @@ const AwardsPanel = ({ courseId, slug }) => {
         role="search"
         onSubmit={(event) => { event.preventDefault(); setQuery((q) => ({ ...q, search: searchText.trim() })); }}
       >
-        <Form.Group className="mb-0 mr-2">
-          <Form.Label htmlFor="microcreds-award-search">{intl.formatMessage(messages.awardedSearch)}</Form.Label>
+        <Form.Group className="mb-0 mr-2" controlId="microcreds-award-search">
+          <Form.Label>{intl.formatMessage(messages.awardedSearch)}</Form.Label>
           <Form.Control id="microcreds-award-search" type="search" value={searchText} onChange={(e) => setSearchText(e.target.value)} />
         </Form.Group>
         <Button type="submit" variant="outline-primary" className="mr-3">{intl.formatMessage(messages.awardedSearchButton)}</Button>
-        <Form.Group className="mb-0">
-          <Form.Label htmlFor="microcreds-award-state">{intl.formatMessage(messages.awardedState)}</Form.Label>
+        <Form.Group className="mb-0" controlId="microcreds-award-state">
+          <Form.Label>{intl.formatMessage(messages.awardedState)}</Form.Label>
           <Form.Control
             as="select"
             id="microcreds-award-state"
@@ -196,14 +213,22 @@ const AwardsPanel = ({ courseId, slug }) => {
                     </Hyperlink>
                   )}
                   {award.state === 'active' && (
-                    <Button size="sm" variant="outline-danger" onClick={(e) => open('revoke', award, e)}
-                      aria-label={intl.formatMessage(messages.revokeFor, { username: award.username })}>
+                    <Button
+                      size="sm"
+                      variant="outline-danger"
+                      onClick={(e) => open('revoke', award, e)}
+                      aria-label={intl.formatMessage(messages.revokeFor, { username: award.username })}
+                    >
                       {intl.formatMessage(messages.revoke)}
                     </Button>
                   )}
                   {award.state === 'revoked' && (
-                    <Button size="sm" variant="outline-primary" onClick={(e) => open('reinstate', award, e)}
-                      aria-label={intl.formatMessage(messages.reinstateFor, { username: award.username })}>
+                    <Button
+                      size="sm"
+                      variant="outline-primary"
+                      onClick={(e) => open('reinstate', award, e)}
+                      aria-label={intl.formatMessage(messages.reinstateFor, { username: award.username })}
+                    >
                       {intl.formatMessage(messages.reinstate)}
                     </Button>
                   )}
@@ -213,7 +238,14 @@ const AwardsPanel = ({ courseId, slug }) => {
           </tbody>
         </table>
       )}
-      <ReasonDialog change={change} onCancel={() => { setChange(null); returnFocus.current?.focus(); }} onConfirm={confirm} />
+      {data?.next && (
+        <Button variant="outline-primary" onClick={more}>{intl.formatMessage(messages.more)}</Button>
+      )}
+      <ReasonDialog
+        change={change}
+        onCancel={() => { setChange(null); returnFocus.current?.focus(); }}
+        onConfirm={confirm}
+      />
     </section>
   );
 };

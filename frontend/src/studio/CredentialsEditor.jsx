@@ -12,11 +12,16 @@ const CredentialsEditor = ({ courseId, isOpen, onClose }) => {
   const [slug, setSlug] = useState(null);
   const listHeading = useRef(null);
   const [showList, setShowList] = useState(0);
-  // Back on the list: focus its heading (on first open the dialog focuses itself).
+  // Opening the editor, or coming back to the list: focus the list's heading (after the
+  // dialog's own focus trap has put focus on its first control).
   useEffect(() => {
-    if (showList) { setTimeout(() => listHeading.current?.focus()); }
-  }, [showList]);
-  useEffect(() => { if (!isOpen) { setSlug(null); } }, [isOpen]);
+    if (!isOpen) {
+      setSlug(null);
+      return undefined;
+    }
+    const timer = setTimeout(() => listHeading.current?.focus(), 50);
+    return () => clearTimeout(timer);
+  }, [isOpen, showList]);
   return (
     <FullscreenModal
       title={intl.formatMessage(messages.editorTitle)}

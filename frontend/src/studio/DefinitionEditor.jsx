@@ -76,8 +76,8 @@ const DetailField = ({
   const mine = problems.filter((p) => p.path === path);
   const id = `microcreds-detail-${field.key}`;
   return (
-    <Form.Group className="mb-2">
-      <Form.Label htmlFor={id}>{intl.formatMessage(field.label)}</Form.Label>
+    <Form.Group className="mb-2" controlId={id}>
+      <Form.Label>{intl.formatMessage(field.label)}</Form.Label>
       <Form.Control
         id={id}
         as={field.as}
@@ -227,19 +227,31 @@ const DefinitionEditor = ({ courseId, slug, onBack }) => {
       const body = errorOf(error);
       setSaveResult({
         kind: body.status === 412 ? 'stale' : 'error',
-        text: body.status === 412 ? intl.formatMessage(messages.stale) : intl.formatMessage(messages.saveFailed, { detail: body.detail }),
+        text: body.status === 412
+          ? intl.formatMessage(messages.stale)
+          : intl.formatMessage(messages.saveFailed, { detail: body.detail }),
         problems: body.problems,
       });
       setFocusErrors((n) => n + 1);
     }
   };
 
+  let saveLabel = definition.state === 'active' ? messages.saveActive : messages.save;
+  if (saving) { saveLabel = messages.saving; }
   const variants = {
     success: 'success', stale: 'warning', problems: 'danger', error: 'danger',
   };
   return (
     <div ref={root} className="microcreds-definition-editor" data-testid="microcreds-definition-editor">
-      <Button variant="tertiary" iconBefore={ArrowBack} onClick={onBack} className="mb-2">
+      <Button
+        variant="tertiary"
+        iconBefore={ArrowBack}
+        className="mb-2"
+        onClick={() => {
+          // eslint-disable-next-line no-alert
+          if (!dirty || window.confirm(intl.formatMessage(messages.leaveUnsaved))) { onBack(); }
+        }}
+      >
         {intl.formatMessage(messages.back)}
       </Button>
       <div className="d-flex align-items-center flex-wrap mb-2">
@@ -302,7 +314,7 @@ const DefinitionEditor = ({ courseId, slug, onBack }) => {
             </div>
             <div className="d-flex align-items-center border-top pt-3 mt-2 microcreds-editor-actions">
               <Button className="mr-2" disabled={saving || !dirty} onClick={() => save()}>
-                {intl.formatMessage(saving ? messages.saving : (definition.state === 'active' ? messages.saveActive : messages.save))}
+                {intl.formatMessage(saveLabel)}
               </Button>
               {definition.state === 'draft' && (
                 <Button variant="success" className="mr-2" disabled={saving} onClick={() => save({ state: 'active' })}>

@@ -2,7 +2,9 @@
  * The course's credential definitions: state, version, last change, and what an author does
  * with each (edit, duplicate, activate, archive); and creating a new one.
  */
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, {
+  useCallback, useEffect, useRef, useState,
+} from 'react';
 import PropTypes from 'prop-types';
 import {
   Alert, Badge, Button, Form, Spinner,
@@ -61,8 +63,8 @@ const CreateForm = ({ courseId, onCreated, onCancel }) => {
     <Form onSubmit={submit} className="border rounded p-3 mb-3 bg-light-200" aria-labelledby="microcreds-create-heading">
       <h3 id="microcreds-create-heading" className="h4">{intl.formatMessage(messages.createHeading)}</h3>
       {error && <Alert variant="danger" role="alert">{intl.formatMessage(messages.saveFailed, { detail: error })}</Alert>}
-      <Form.Group>
-        <Form.Label htmlFor="microcreds-create-name">{intl.formatMessage(messages.createName)}</Form.Label>
+      <Form.Group controlId="microcreds-create-name">
+        <Form.Label>{intl.formatMessage(messages.createName)}</Form.Label>
         <Form.Control
           id="microcreds-create-name"
           ref={input}
@@ -141,8 +143,8 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
           {intl.formatMessage(messages.listHeading)}
         </h2>
         <div className="d-flex align-items-end">
-          <Form.Group className="mb-0 mr-3">
-            <Form.Label htmlFor="microcreds-state-filter">{intl.formatMessage(messages.listFilter)}</Form.Label>
+          <Form.Group className="mb-0 mr-3" controlId="microcreds-state-filter">
+            <Form.Label>{intl.formatMessage(messages.listFilter)}</Form.Label>
             <Form.Control as="select" id="microcreds-state-filter" value={filter} onChange={(e) => setFilter(e.target.value)}>
               <option value="">{intl.formatMessage(messages.filterAll)}</option>
               {['draft', 'active', 'archived'].map((state) => (
@@ -151,7 +153,9 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
             </Form.Control>
           </Form.Group>
           {!creating && (
-            <Button ref={createButton} onClick={() => setCreating(true)}>{intl.formatMessage(messages.createOpen)}</Button>
+            <Button ref={createButton} onClick={() => setCreating(true)}>
+              {intl.formatMessage(messages.createOpen)}
+            </Button>
           )}
         </div>
       </div>
@@ -186,8 +190,12 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
             {shown.map((definition) => (
               <tr key={definition.slug} data-testid={`microcreds-definition-${definition.slug}`}>
                 <th scope="row">
-                  <Button variant="link" className="p-0 text-left" onClick={() => onOpen(definition.slug)}
-                    aria-label={intl.formatMessage(messages.edit, { name: definition.name })}>
+                  <Button
+                    variant="link"
+                    className="p-0 text-left"
+                    onClick={() => onOpen(definition.slug)}
+                    aria-label={intl.formatMessage(messages.edit, { name: definition.name })}
+                  >
                     {definition.name}
                   </Button>
                   <div className="small text-muted">{definition.slug}</div>
@@ -196,19 +204,34 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
                 <td>{definition.version}</td>
                 <td>{intl.formatDate(definition.modified, { dateStyle: 'medium', timeStyle: 'short' })}</td>
                 <td>
-                  <Button size="sm" variant="outline-primary" className="mr-1 mb-1" onClick={() => act('duplicate', definition)}
-                    aria-label={intl.formatMessage(messages.duplicate, { name: definition.name })}>
+                  <Button
+                    size="sm"
+                    variant="outline-primary"
+                    className="mr-1 mb-1"
+                    onClick={() => act('duplicate', definition)}
+                    aria-label={intl.formatMessage(messages.duplicate, { name: definition.name })}
+                  >
                     {intl.formatMessage(messages.duplicateButton)}
                   </Button>
                   {definition.state === 'draft' && (
-                    <Button size="sm" variant="outline-success" className="mr-1 mb-1" onClick={() => act('activate', definition)}
-                      aria-label={intl.formatMessage(messages.activate, { name: definition.name })}>
+                    <Button
+                      size="sm"
+                      variant="outline-success"
+                      className="mr-1 mb-1"
+                      onClick={() => act('activate', definition)}
+                      aria-label={intl.formatMessage(messages.activate, { name: definition.name })}
+                    >
                       {intl.formatMessage(messages.activateButton)}
                     </Button>
                   )}
                   {definition.state !== 'archived' && (
-                    <Button size="sm" variant="outline-danger" className="mb-1" onClick={() => act('archive', definition)}
-                      aria-label={intl.formatMessage(messages.archive, { name: definition.name })}>
+                    <Button
+                      size="sm"
+                      variant="outline-danger"
+                      className="mb-1"
+                      onClick={() => act('archive', definition)}
+                      aria-label={intl.formatMessage(messages.archive, { name: definition.name })}
+                    >
                       {intl.formatMessage(messages.archiveButton)}
                     </Button>
                   )}
@@ -225,7 +248,7 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
 DefinitionsList.propTypes = {
   courseId: PropTypes.string.isRequired,
   onOpen: PropTypes.func.isRequired,
-  headingRef: PropTypes.oneOfType([PropTypes.func, PropTypes.shape({ current: PropTypes.any })]),
+  headingRef: PropTypes.oneOfType([PropTypes.func, PropTypes.shape({})]),
 };
 DefinitionsList.defaultProps = { headingRef: undefined };
 

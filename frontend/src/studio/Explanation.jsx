@@ -9,6 +9,8 @@ import { Icon } from '@openedx/paragon';
 import { CheckCircle, Cancel } from '@openedx/paragon/icons';
 import { useIntl } from '@edx/frontend-platform/i18n';
 import { blockName } from '../rules/pickers';
+import { findClause } from '../rules/clauseIds';
+import ruleMessages from '../rules/messages';
 import messages from './messages';
 
 const GROUPS = ['all', 'any', 'at_least'];
@@ -20,8 +22,13 @@ function percent(intl, fraction) {
 }
 
 export function numbersOf(intl, node) {
-  if (node.actual === null || node.actual === undefined || node.required === null || node.required === undefined) {
+  if (node.required === null || node.required === undefined) {
     return null;
+  }
+  if (node.actual === null || node.actual === undefined) {
+    return intl.formatMessage(messages.noScore, {
+      required: GROUPS.includes(node.type) ? node.required : percent(intl, node.required),
+    });
   }
   if (GROUPS.includes(node.type)) {
     return intl.formatMessage(messages.numbers, { actual: node.actual, required: node.required });
@@ -33,7 +40,6 @@ export function numbersOf(intl, node) {
 
 const ExplanationNode = ({ node, context }) => {
   const intl = useIntl();
-  const numbers = numbersOf(intl, node);
   const mark = intl.formatMessage(node.passed ? messages.passMark : messages.failMark);
   return (
     <li data-clause={node.clause_id} data-passed={node.passed ? 'true' : 'false'}>
@@ -42,7 +48,6 @@ const ExplanationNode = ({ node, context }) => {
         <span className="sr-only">{`${mark}: `}</span>
       </span>
       <span>{node.summary}</span>
-      {numbers && <span className="ml-2 small text-muted" data-testid="microcreds-numbers">{`(${numbers})`}</span>}
       {node.type !== 'block_score' && node.blocks?.length > 0 && (
         <ul className="small">
           {node.blocks.map((block) => (
@@ -81,6 +86,58 @@ nodeShape.children = PropTypes.arrayOf(PropTypes.shape(nodeShape));
 
 ExplanationNode.propTypes = { node: PropTypes.shape(nodeShape).isRequired, context: PropTypes.shape({}) };
 ExplanationNode.defaultProps = { context: null };
+
+/** Every requirement with a number (scores, not groups), in document order. */
+export function scoredLeaves(node) {
+  const found = [];
+  const walk = (current) => {
+    if (!GROUPS.includes(current.type) && current.required !== null && current.required !== undefined) {
+      found.push(current);
+    }
+    (current.children || []).forEach(walk);
+  };
+  walk(node);
+  return found;
+}
+
+/** What a clause is called for people: its label or name, else its block's name, else its type. */
+export function clauseTitle(intl, clause, context, fallback) {
+  if (!clause) { return fallback; }
+  if (clause.label || clause.name) { return clause.label || clause.name; }
+  if (clause.block) { return blockName(context, clause.block); }
+  if (clause.assignment_type) { return clause.assignment_type; }
+  const message = ruleMessages[`type_${clause.type}`];
+  return message ? intl.formatMessage(message) : fallback;
+}
+
+/**
+ * A learner's numbers at a glance: each scored requirement, their score against the one
+ * needed, met or not.
+ */
+export const Scores = ({ explanation, rule, context }) => {
+  const intl = useIntl();
+  const leaves = scoredLeaves(explanation);
+  if (!leaves.length) { return null; }
+  return (
+    <ul className="list-unstyled mb-0 small" data-testid="microcreds-numbers">
+      {leaves.map((leaf) => (
+        <li key={leaf.clause_id} data-clause={leaf.clause_id} data-passed={leaf.passed ? 'true' : 'false'}>
+          <span className="sr-only">{`${intl.formatMessage(leaf.passed ? messages.passMark : messages.failMark)}: `}</span>
+          <span className="font-weight-bold">{clauseTitle(intl, findClause(rule, leaf.clause_id), context, leaf.clause_id)}</span>
+          {': '}
+          <span className={leaf.passed ? 'text-success' : 'text-danger'}>{numbersOf(intl, leaf)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+};
+
+Scores.propTypes = {
+  explanation: PropTypes.shape(nodeShape).isRequired,
+  rule: PropTypes.any, // eslint-disable-line react/forbid-prop-types
+  context: PropTypes.shape({}),
+};
+Scores.defaultProps = { rule: null, context: null };
 
 const Explanation = ({ explanation, context }) => (
   <ul className="list-unstyled mb-0 microcreds-explanation">

@@ -5,13 +5,14 @@
 import React, { useEffect, useRef, useState } from 'react';
 import PropTypes from 'prop-types';
 import {
-  Alert, Badge, Button, Form, ProgressBar,
+  Alert, Badge, Button, Form,
 } from '@openedx/paragon';
 import { useIntl } from '@edx/frontend-platform/i18n';
 import {
   errorOf, getDryRun, getDryRunResults, startDryRun,
 } from '../api/client';
-import Explanation from './Explanation';
+import Explanation, { Scores } from './Explanation';
+import Progress from '../common/Progress';
 import messages from './messages';
 
 export const POLL_INTERVAL_MS = 1000;
@@ -30,6 +31,8 @@ const PreviewPanel = ({ courseId, rule, context }) => {
   const [outcome, setOutcome] = useState('');
   const [error, setError] = useState(null);
   const [running, setRunning] = useState(false);
+  // The rule the results are of (the editor's may have changed since).
+  const [ranRule, setRanRule] = useState(null);
   const alive = useRef(true);
   const resultsHeading = useRef(null);
   useEffect(() => () => { alive.current = false; }, []);
@@ -47,6 +50,7 @@ const PreviewPanel = ({ courseId, rule, context }) => {
     setRows(null);
     setJob(null);
     try {
+      setRanRule(rule);
       let current = await startDryRun(courseId, { rule });
       setJob(current);
       while (alive.current && !['done', 'failed'].includes(current.state)) {
@@ -91,7 +95,10 @@ const PreviewPanel = ({ courseId, rule, context }) => {
         {job && !done && job.state !== 'failed' && (
           <>
             <p>{intl.formatMessage(messages.previewRunning, { processed: job.processed, total: job.total })}</p>
-            <ProgressBar now={job.total ? (100 * job.processed) / job.total : 0} label="" />
+            <Progress
+              now={job.total ? (100 * job.processed) / job.total : 0}
+              label={intl.formatMessage(messages.previewHeading)}
+            />
           </>
         )}
         {done && (
@@ -109,8 +116,8 @@ const PreviewPanel = ({ courseId, rule, context }) => {
       {error && <Alert variant="danger" role="alert">{intl.formatMessage(messages.previewFailed, { detail: error })}</Alert>}
       {done && (
         <>
-          <Form.Group className="mb-2" style={{ maxWidth: '20rem' }}>
-            <Form.Label htmlFor="microcreds-preview-outcome">{intl.formatMessage(messages.previewFilter)}</Form.Label>
+          <Form.Group className="mb-2" style={{ maxWidth: '20rem' }} controlId="microcreds-preview-outcome">
+            <Form.Label>{intl.formatMessage(messages.previewFilter)}</Form.Label>
             <Form.Control as="select" id="microcreds-preview-outcome" value={outcome} onChange={(e) => changeFilter(e.target.value)}>
               <option value="">{intl.formatMessage(messages.outcomeAll)}</option>
               {OUTCOMES.map((o) => <option key={o} value={o}>{intl.formatMessage(messages[`outcome_${o}`])}</option>)}
@@ -119,25 +126,31 @@ const PreviewPanel = ({ courseId, rule, context }) => {
           <h4 className="sr-only" tabIndex={-1} ref={resultsHeading}>{intl.formatMessage(messages.previewHeading)}</h4>
           {rows && rows.length === 0 && <p>{intl.formatMessage(messages.previewNone)}</p>}
           {rows && rows.length > 0 && (
-            <table className="table microcreds-preview-table">
+            <table className="table microcreds-preview-table" style={{ tableLayout: 'fixed' }}>
               <thead>
                 <tr>
-                  <th scope="col">{intl.formatMessage(messages.colLearner)}</th>
-                  <th scope="col">{intl.formatMessage(messages.colOutcome)}</th>
+                  <th scope="col" style={{ width: '10%' }}>{intl.formatMessage(messages.colLearner)}</th>
+                  <th scope="col" style={{ width: '18%' }}>{intl.formatMessage(messages.colOutcome)}</th>
+                  <th scope="col" style={{ width: '22%' }}>{intl.formatMessage(messages.colScores)}</th>
                   <th scope="col">{intl.formatMessage(messages.colWhy)}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.user_id} data-testid={`microcreds-preview-row-${row.username}`}>
-                    <th scope="row">{row.username}</th>
-                    <td>
+                    <th scope="row" className="align-top">{row.username}</th>
+                    <td className="align-top">
                       <Badge variant={OUTCOME_VARIANT[row.outcome] || 'light'}>
                         {messages[`outcome_${row.outcome}`] ? intl.formatMessage(messages[`outcome_${row.outcome}`]) : row.outcome}
                       </Badge>
-                      {row.reason && <div className="small text-muted mt-1">{row.reason}</div>}
+                      {row.reason && row.reason !== row.explanation?.summary && <div className="small text-muted mt-1 text-break">{row.reason}</div>}
                     </td>
-                    <td>{row.explanation ? <Explanation explanation={row.explanation} context={context} /> : null}</td>
+                    <td className="align-top">
+                      {row.explanation && <Scores explanation={row.explanation} rule={ranRule} context={context} />}
+                    </td>
+                    <td className="align-top">
+                      {row.explanation ? <Explanation explanation={row.explanation} context={context} /> : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -9,11 +9,12 @@ import MockAdapter from 'axios-mock-adapter';
 import { initializeMockApp } from '@edx/frontend-platform/testing';
 import { getAuthenticatedHttpClient } from '@edx/frontend-platform/auth';
 import { mergeConfig } from '@edx/frontend-platform';
+import { COURSE_KEY } from './fixtures';
 
 export const LMS = 'http://lms.test';
 export const API = `${LMS}/api/microcreds/v1`;
-export const COURSE = 'course-v1:OpenedX+DA101+2025';
-export const COURSE_PATH = `${API}/courses/${encodeURIComponent(COURSE)}`;
+export const COURSE = COURSE_KEY;
+export const COURSE_PATH = `${API}/courses/${encodeURIComponent(COURSE_KEY)}`;
 
 export function setUpApi() {
   mergeConfig({
