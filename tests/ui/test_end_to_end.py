@@ -140,15 +140,17 @@ def test_an_author_awards_and_revokes_a_credential_a_learner_sees(new_page, serv
         expect(author.get_by_test_id(f"microcreds-preview-row-{username}")).to_contain_text(
             "Would receive it"
         )
+    # Each learner's numbers against the thresholds: what fell short, and by how much.
     grace = author.get_by_test_id("microcreds-preview-row-grace")
     expect(grace).to_contain_text("Not yet")
-    expect(
-        grace.get_by_test_id("microcreds-numbers").filter(has_text="72% of 80% needed")
-    ).to_have_count(1)
+    numbers = grace.get_by_test_id("microcreds-numbers")
+    expect(numbers).to_contain_text("Capstone project: 72% (80% needed)")
+    expect(numbers).to_contain_text("Data analysis: 93.3% (75% needed)")
+    expect(numbers.locator("li[data-passed=false]")).to_have_count(1)
     katherine = author.get_by_test_id("microcreds-preview-row-katherine")
-    expect(
-        katherine.get_by_test_id("microcreds-numbers").filter(has_text="66.6% of 75% needed")
-    ).to_have_count(1)
+    numbers = katherine.get_by_test_id("microcreds-numbers")
+    expect(numbers).to_contain_text("Capstone project: 88% (80% needed)")
+    expect(numbers).to_contain_text("Data analysis: 66.6% (75% needed)")
     check_page(author, "preview")
     screenshots.take(author, "author-preview")
     katherine.scroll_into_view_if_needed()
@@ -165,7 +167,7 @@ def test_an_author_awards_and_revokes_a_credential_a_learner_sees(new_page, serv
     log_in(before, server.base_url, "sam", COURSE_HOME)
     progress = before.get_by_test_id(f"microcreds-progress-{SLUG}")
     expect(progress).to_contain_text("You have 0%; 80% needed")
-    # TEMP check_page(before, "course home before")
+    check_page(before, "course home before")
     screenshots.take(before, "learner-course-home-before")
 
     graded = server.manage(
@@ -205,8 +207,11 @@ def test_an_author_awards_and_revokes_a_credential_a_learner_sees(new_page, serv
 
     learner.goto(server.base_url + COURSE_HOME)
     panel = learner.get_by_test_id("microcreds-course-panel")
-    # TEMP expect(panel).to_contain_text(NAME)
-    # TEMP check_page(learner, "course home after")
+    earned = panel.get_by_test_id(f"microcreds-earned-{SLUG}")
+    expect(earned).to_have_attribute("data-standing", "active")
+    expect(earned.get_by_role("link", name=f"View and share {NAME}")).to_be_visible()
+    expect(panel.get_by_test_id(f"microcreds-progress-{SLUG}")).to_have_count(0)
+    check_page(learner, "course home after")
     screenshots.take(learner, "learner-course-home-earned")
 
     # --- the author revokes it, with a reason -----------------------------------------------
@@ -234,6 +239,12 @@ def test_an_author_awards_and_revokes_a_credential_a_learner_sees(new_page, serv
     expect(mine).to_contain_text(re.compile("revoked", re.IGNORECASE))
     check_page(learner, "learner dashboard, revoked")
     screenshots.take(learner, "learner-dashboard-revoked")
+    learner.goto(server.base_url + COURSE_HOME)
+    earned = learner.get_by_test_id(f"microcreds-earned-{SLUG}")
+    expect(earned).to_have_attribute("data-standing", "revoked")
+    expect(earned).to_contain_text(REASON)
+    check_page(learner, "course home, revoked")
+    screenshots.take(learner, "learner-course-home-revoked")
 
     # --- a revocation made in error is undone: the same credential is valid again -----------
     row.get_by_role("button", name="Reinstate the credential of sam").click()
@@ -243,7 +254,11 @@ def test_an_author_awards_and_revokes_a_credential_a_learner_sees(new_page, serv
     )
     dialog.get_by_role("button", name="Reinstate credential").click()
     expect(row).to_contain_text("Active")
-    learner.reload()
+    learner.reload()  # the course home
+    expect(learner.get_by_test_id(f"microcreds-earned-{SLUG}")).to_have_attribute(
+        "data-standing", "active"
+    )
+    learner.goto(server.base_url + DASHBOARD)
     expect(learner.get_by_test_id(f"microcreds-my-credential-{SLUG}")).to_have_attribute(
         "data-standing", "active"
     )
