@@ -9,7 +9,7 @@ FRONTEND := frontend
 # A skipped test fails these runs unless tests/allowed_skips.txt lists it, with a reason.
 PYTEST := $(PY) -m pytest -p tests.skip_policy --allowed-skips tests/allowed_skips.txt
 
-.PHONY: venv demo test test-integration test-ui ui frontend-node bench lint format node services browser bench-tools clean openapi
+.PHONY: venv demo test test-integration test-tutor tutor-venv test-ui ui frontend-node bench lint format node services browser bench-tools clean openapi
 
 venv: $(VENV)/.installed
 
@@ -17,6 +17,20 @@ $(VENV)/.installed: setup.py requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements/test.txt -e .
+	touch $@
+
+# The Tutor plugin's own virtualenv: Tutor and tutor-mfe from PyPI (pinned in
+# tutor-plugin/requirements-test.txt) and the plugin, editable. Kept apart from .venv, whose
+# Django stack Tutor does not need.
+TUTOR_VENV ?= .venv-tutor
+TUTOR_PY := $(TUTOR_VENV)/bin/python
+
+tutor-venv: $(TUTOR_VENV)/.installed
+
+$(TUTOR_VENV)/.installed: tutor-plugin/pyproject.toml tutor-plugin/requirements-test.txt
+	$(PYTHON) -m venv $(TUTOR_VENV)
+	$(TUTOR_PY) -m pip install -q --upgrade pip
+	$(TUTOR_PY) -m pip install -q -r tutor-plugin/requirements-test.txt -e tutor-plugin
 	touch $@
 
 node: $(NODE_DIR)/node_modules/.installed
@@ -51,6 +65,12 @@ demo: venv
 test: venv browser
 	$(PYTEST) -q tests --ignore=tests/integration --ignore=tests/interop --ignore=tests/ui
 
+# The Tutor plugin rendered by real Tutor (no Docker): config, settings, images, init, MFEs.
+# It also runs the plugin's commands in the sandbox, hence .venv.
+test-tutor: venv tutor-venv
+	$(TUTOR_PY) -m pytest -q -c tutor-plugin/pyproject.toml --rootdir tutor-plugin \
+		-p tests.skip_policy --allowed-skips tests/allowed_skips.txt tutor-plugin/tests
+
 test-integration: venv node services browser
 	MICROCREDS_TEST_DB=mysql $(PYTEST) -q --durations=10 tests tests/integration tests/interop --ignore=tests/ui
 
@@ -78,4 +98,4 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(NODE_DIR)/node_modules $(FRONTEND)/node_modules $(FRONTEND)/harness-dist demo-output
+	rm -rf $(VENV) $(TUTOR_VENV) $(NODE_DIR)/node_modules $(FRONTEND)/node_modules $(FRONTEND)/harness-dist demo-output

@@ -19,9 +19,7 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -221,66 +219,32 @@ def lists(duration_s: int, rounds: int, awards: int) -> dict:
     missing = public_page._missing_tools()
     if missing:
         return {"skipped": missing}
-    workdir = Path(tempfile.mkdtemp(prefix="microcreds-bench-lists-"))
-    port = public_page._free_port()
-    env = public_page._environment(workdir / "bench.sqlite3", port)
-    env["DEMO_OUTPUT"] = str(workdir)
-    prepared = subprocess.run(
-        [sys.executable, __file__, "prepare-lists", "--awards", str(awards)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if prepared.returncode != 0:
-        raise RuntimeError(f"preparing failed:\n{prepared.stderr[-4000:]}")
-    setup = json.loads(prepared.stdout.strip().splitlines()[-1])
-    script = workdir / "percentiles.lua"
-    script.write_text(public_page._WRK_SCRIPT)
+    from benchmarks.served import sandbox_server
+
     workers = os.cpu_count() or 1
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "django.core.wsgi:get_wsgi_application()",
-        ],  # fmt: skip
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    headers = (f"Cookie: sessionid={setup['session']}",)
     connections, threads = 2 * workers, min(2, 2 * workers)
     peer_path = "/csrf/api/v1/token"
-    measured: dict[str, list] = {name: [] for name in [*setup["paths"], "peer"]}
-    try:
-        public_page._wait_until_up(base + "/login/", server)
+    with sandbox_server(
+        [__file__, "prepare-lists", "--awards", str(awards)], workers=workers, prepare_timeout_s=600
+    ) as served:
+        setup = served.prepared
+        measured: dict[str, list] = {name: [] for name in [*setup["paths"], "peer"]}
+        headers = (f"Cookie: sessionid={setup['session']}",)
+        script = served.workdir / "percentiles.lua"
+        script.write_text(public_page._WRK_SCRIPT)
+
+        def drive(path: str, seconds: int) -> dict:
+            return public_page._wrk(
+                served.base + path, script, seconds, connections, threads, headers
+            )
+
+        served.wait_until_up("/login/")
         for path in [*setup["paths"].values(), peer_path]:
-            public_page._wrk(base + path, script, 1, connections, threads, headers)  # warm up
+            drive(path, 1)  # warm up
         for _ in range(rounds):
             for name, path in setup["paths"].items():
-                run = public_page._wrk(
-                    base + path, script, duration_s, connections, threads, headers
-                )
-                measured[name].append(run)
-                peer = public_page._wrk(
-                    base + peer_path, script, duration_s, connections, threads, headers
-                )
-                measured["peer"].append(peer)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+                measured[name].append(drive(path, duration_s))
+                measured["peer"].append(drive(peer_path, duration_s))
     summary = {}
     for name, runs in measured.items():
         p95 = [run["p95_ms"] for run in runs]

@@ -22,13 +22,8 @@ import importlib.util
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,31 +37,6 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean))
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _environment(db_path: Path, port: int) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in ("MICROCREDS_TEST_DB", "MICROCREDS_CELERY_BROKER", "MICROCREDS_ISSUER_BASE_URL")
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "sandbox.settings.lms",
-            "MICROCREDS_SQLITE_PATH": str(db_path),
-            "MICROCREDS_SANDBOX_LMS_URL": f"http://127.0.0.1:{port}",
-            "MICROCREDS_SANDBOX_DEBUG": "0",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    return env
 
 
 def prepare() -> dict:
@@ -94,20 +64,6 @@ def prepare() -> dict:
         "credential_path": f"/microcreds/credentials/{award.uuid}/",
         "status_path": status_list_url(award.status_list).removeprefix(base),
     }
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer {url} within {timeout_s} s")
 
 
 def _wrk(url: str, script: Path, duration_s: int, connections: int, threads: int, headers=()):
@@ -150,48 +106,13 @@ def run(duration_s: int = 10, *, workers: int | None = None, connections: int | 
     workers = workers or os.cpu_count() or 1
     connections = connections or 2 * workers
     threads = min(2, connections)
-    workdir = Path(tempfile.mkdtemp(prefix="microcreds-bench-"))
-    port = _free_port()
-    env = _environment(workdir / "bench.sqlite3", port)
-    prepared = subprocess.run(
-        [sys.executable, __file__, "--prepare"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if prepared.returncode != 0:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise RuntimeError(f"preparing the database failed:\n{prepared.stderr[-4000:]}")
-    paths = json.loads(prepared.stdout.strip().splitlines()[-1])
-    script = workdir / "percentiles.lua"
-    script.write_text(_WRK_SCRIPT)
-    server_log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed in finally
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-            "django.core.wsgi:get_wsgi_application()",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=server_log,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base + paths["credential_path"], server)
+    from benchmarks.served import sandbox_server
+
+    with sandbox_server([__file__, "--prepare"], workers=workers) as served:
+        paths = served.prepared
+        served.wait_until_up(paths["credential_path"])
+        script = served.workdir / "percentiles.lua"
+        script.write_text(_WRK_SCRIPT)
         scenarios = {
             "html": (paths["credential_path"], ("Accept: text/html",)),
             "json": (paths["credential_path"], ("Accept: application/json",)),
@@ -199,17 +120,9 @@ def run(duration_s: int = 10, *, workers: int | None = None, connections: int | 
         }
         results = {}
         for name, (path, headers) in scenarios.items():
-            _wrk(base + path, script, 1, connections, threads, headers)  # warm every worker
-            results[name] = _wrk(base + path, script, duration_s, connections, threads, headers)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the session the server was started in
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
-        server_log.close()
-        shutil.rmtree(workdir, ignore_errors=True)
+            url = served.base + path
+            _wrk(url, script, 1, connections, threads, headers)  # warm every worker
+            results[name] = _wrk(url, script, duration_s, connections, threads, headers)
     return {
         "server": f"gunicorn {workers} sync worker(s), SQLite",
         "connections": connections,
@@ -248,10 +161,10 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    here = str(Path(__file__).resolve().parent)
+    sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != here]
+    sys.path.insert(0, str(ROOT))
     if args.prepare:
-        here = str(Path(__file__).resolve().parent)
-        sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != here]
-        sys.path.insert(0, str(ROOT))
         print(json.dumps(prepare()))
         return 0
     result = run(args.duration)

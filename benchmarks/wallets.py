@@ -22,12 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -187,52 +182,20 @@ def _figure(samples: list[float]) -> dict:
 
 
 def run(rounds: int = 10, per_round: int = 10, warmup: int = 3) -> dict:
-    from benchmarks.public_page import _environment, _free_port
+    from benchmarks.served import sandbox_server
 
     count = rounds * per_round + warmup
-    workdir = Path(tempfile.mkdtemp(prefix="microcreds-bench-wallets-"))
-    port = _free_port()
-    env = _environment(workdir / "bench.sqlite3", port)
     # Keep the database connection between requests, as a production LMS can (CONN_MAX_AGE):
     # the sandbox otherwise opens a SQLite connection per request, which would cost more than
     # the work measured here.
-    env["MICROCREDS_SANDBOX_CONN_MAX_AGE"] = "600"
-    prepared = subprocess.run(
-        [sys.executable, __file__, "--prepare", str(count)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if prepared.returncode != 0:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise RuntimeError(f"preparing the database failed:\n{prepared.stderr[-4000:]}")
-    data = json.loads(prepared.stdout.strip().splitlines()[-1])
-    server_log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed in finally
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-            "benchmarks.server_timing:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=server_log,
-        start_new_session=True,
-    )
-    try:
-        _wait(f"http://127.0.0.1:{port}/microcreds/issuer/did.json", server)
+    with sandbox_server(
+        [__file__, "--prepare", str(count)],
+        app="benchmarks.server_timing:application",
+        prepare_timeout_s=600,
+        extra_env={"MICROCREDS_SANDBOX_CONN_MAX_AGE": "600"},
+    ) as served:
+        data = served.prepared
+        served.wait_until_up("/microcreds/issuer/did.json")
         wallet = Wallet()
         peer = _peer(data["credential"])
         samples: dict[str, list[float]] = {
@@ -256,15 +219,6 @@ def run(rounds: int = 10, per_round: int = 10, warmup: int = 3) -> dict:
                 peer()
                 samples["peer"].append((time.perf_counter() - wall) * 1000)
                 samples["peer_cpu"].append((time.process_time() - cpu) * 1000)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
-        server_log.close()
-        shutil.rmtree(workdir, ignore_errors=True)
     figures = {name: _figure(values) for name, values in samples.items()}
     for name in ("lcw", "oid4vci"):
         for kind, peer_kind in ((name, "peer"), (f"{name}_cpu", "peer_cpu")):
@@ -272,12 +226,6 @@ def run(rounds: int = 10, per_round: int = 10, warmup: int = 3) -> dict:
             figures[kind]["ratio_p50"] = round(ratio, 2)
     server = "gunicorn 1 sync worker, SQLite, persistent connection"
     return {"server": server, "rounds": rounds, "per_round": per_round, **figures}
-
-
-def _wait(url: str, server: subprocess.Popen, timeout_s: float = 60) -> None:
-    from benchmarks.public_page import _wait_until_up
-
-    _wait_until_up(url, server, timeout_s)
 
 
 def report(result: dict) -> str:

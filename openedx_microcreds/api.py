@@ -477,26 +477,33 @@ def _revocation_error(exc: Exception, path: str) -> ApiError:
 # --- learners -------------------------------------------------------------------------------
 
 
-def learner_awards(user_id: int) -> list[Any]:
+def learner_awards(user_id: int, *, award_pk: int | None = None) -> list[Any]:
     """The learner's credentials as their page shows them (active, expired, revoked with the
-    reason), newest first: ``learner.credentials.HeldCredential`` items."""
+    reason), newest first: ``learner.credentials.HeldCredential`` items. ``award_pk``: only that
+    award, if it is still the learner's current one of its credential."""
     from .learner import credentials
 
-    return credentials.held(user_id)
+    return credentials.held(user_id, award_pk=award_pk)
 
 
-def learner_progress(user_id: int, course_key: str) -> list[Any]:
+def learner_progress(user_id: int, course_key: str | None = None) -> list[Any]:
     """The learner's progress towards what they can still earn in a course they are enrolled
-    in (and the pathways stacked on it), as their course page shows it:
-    ``learner.progress.Progress`` items. NotFound when they are not enrolled."""
+    in (and the pathways stacked on it), as their course page shows it, or in every course
+    they are enrolled in when ``course_key`` is None: ``learner.progress.Progress`` items.
+    NotFound when they are not enrolled in ``course_key``, or unknown to the platform."""
     from .learner import progress
     from .learner.names import DisplayNames
 
     platform = get_platform()
     learner: PlatformUser | None = platform.get_user(user_id)
-    if learner is None or course_key not in platform.enrolled_courses(user_id):
+    if learner is None:
+        raise NotFound(f"no user {user_id}")
+    enrolled = platform.enrolled_courses(user_id)
+    if course_key is not None and course_key not in enrolled:
         raise NotFound(f"not enrolled in {course_key}")
-    return progress.earnable(learner, [course_key], DisplayNames())
+    return progress.earnable(
+        learner, enrolled if course_key is None else [course_key], DisplayNames()
+    )
 
 
 # --- reports --------------------------------------------------------------------------------

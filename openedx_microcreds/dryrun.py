@@ -13,10 +13,11 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from . import awarding
@@ -171,23 +172,47 @@ def job_definition(job: DryRunJob) -> CredentialDefinition:
     return job.definition
 
 
+class _Superseded(Exception):
+    """The job was restarted elsewhere (this worker was taken for dead): stop writing."""
+
+
+# A job restarted this many times without finishing is failed rather than started again.
+MAX_ATTEMPTS = 3
+
+
 def run_job(job_id: int, *, platform: PlatformAdapter | None = None) -> DryRunJob:
     """Run a queued dry-run job: every enrolled learner, results stored as they come, progress
-    counted after each batch. A job already started (a duplicate message) is left alone."""
+    counted after each batch. A job already started (a duplicate message) is left alone; a job
+    restarted while this run was still going (see :func:`restart_stalled`) stops this run at
+    its next batch, with nothing of this run's left in it."""
     platform = platform or get_platform()
+    now = timezone.now()
     started = DryRunJob.objects.filter(pk=job_id, state=DryRunJob.State.QUEUED).update(
-        state=DryRunJob.State.RUNNING, started_at=timezone.now()
+        state=DryRunJob.State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempt=F("attempt") + 1,
     )
     job = DryRunJob.objects.select_related("definition").get(pk=job_id)
     if not started:
         return job
+    mine = DryRunJob.objects.filter(pk=job.pk, state=DryRunJob.State.RUNNING, attempt=job.attempt)
     try:
         user_ids = sorted(platform.enrolled_learners(job.course_key))
-        DryRunJob.objects.filter(pk=job.pk).update(total=len(user_ids))
+        if not mine.update(total=len(user_ids), heartbeat_at=timezone.now()):
+            raise _Superseded
         tally: Counter[str] = Counter()
 
         def store(rows: list[Row], learners: int) -> None:
+            rows_tally = Counter(row.outcome for row in rows)
+            after = tally + rows_tally
             with transaction.atomic():
+                if not mine.update(
+                    processed=F("processed") + learners,
+                    counts=counts(after),
+                    heartbeat_at=timezone.now(),
+                ):
+                    raise _Superseded
                 DryRunResult.objects.bulk_create(
                     [
                         DryRunResult(
@@ -201,10 +226,7 @@ def run_job(job_id: int, *, platform: PlatformAdapter | None = None) -> DryRunJo
                         for row in rows
                     ]
                 )
-                tally.update(row.outcome for row in rows)
-                DryRunJob.objects.filter(pk=job.pk).update(
-                    processed=F("processed") + learners, counts=counts(tally)
-                )
+            tally.update(rows_tally)
 
         rows = evaluate(
             job.course_key,
@@ -216,15 +238,66 @@ def run_job(job_id: int, *, platform: PlatformAdapter | None = None) -> DryRunJo
         )
         for _stored in rows:  # stored batch by batch (store)
             continue
-        DryRunJob.objects.filter(pk=job.pk).update(
-            state=DryRunJob.State.DONE, finished_at=timezone.now(), counts=counts(tally)
-        )
+        mine.update(state=DryRunJob.State.DONE, finished_at=timezone.now(), counts=counts(tally))
+    except _Superseded:
+        log.warning("microcreds: dry run %s was restarted elsewhere; this run stops", job.uuid)
     except Exception as exc:  # recorded on the job, which the author polls
         log.exception("microcreds: dry run %s failed", job.uuid)
-        DryRunJob.objects.filter(pk=job.pk).update(
+        mine.update(
             state=DryRunJob.State.FAILED,
             finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}",
         )
     job.refresh_from_db()
     return job
+
+
+def restart_stalled(stale_seconds: float) -> list[int]:
+    """
+    Jobs left behind: running with no progress for ``stale_seconds`` (their worker died: an
+    acknowledged-late message comes back only after the broker's visibility timeout, and its
+    second delivery would find the job running), or queued that long without starting (the
+    message was lost). A running one is reset (its partial results deleted) and queued again,
+    up to :data:`MAX_ATTEMPTS` starts, then failed with the reason; a queued one is sent again
+    at most once per ``stale_seconds``, and failed when no worker took it within a day.
+    Returns the ids to send to a worker.
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=stale_seconds)
+    again = []
+    running = DryRunJob.objects.filter(state=DryRunJob.State.RUNNING, heartbeat_at__lt=cutoff)
+    for job in running.only("pk", "attempt", "heartbeat_at", "uuid"):
+        same = DryRunJob.objects.filter(
+            pk=job.pk,
+            state=DryRunJob.State.RUNNING,
+            attempt=job.attempt,
+            heartbeat_at=job.heartbeat_at,
+        )
+        with transaction.atomic():
+            if job.attempt >= MAX_ATTEMPTS:
+                same.update(
+                    state=DryRunJob.State.FAILED,
+                    finished_at=now,
+                    error=f"its worker stopped {job.attempt} times before it finished",
+                )
+            elif same.update(
+                state=DryRunJob.State.QUEUED, processed=0, counts={}, heartbeat_at=now
+            ):
+                DryRunResult.objects.filter(job_id=job.pk).delete()
+                again.append(job.pk)
+                log.warning("microcreds: dry run %s stalled; started again", job.uuid)
+    waiting = DryRunJob.objects.filter(state=DryRunJob.State.QUEUED).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created__lt=cutoff)
+    )
+    for job in waiting.only("pk", "created", "heartbeat_at"):
+        if job.created < now - timedelta(days=1):
+            DryRunJob.objects.filter(pk=job.pk, state=DryRunJob.State.QUEUED).update(
+                state=DryRunJob.State.FAILED,
+                finished_at=now,
+                error="no worker took it within a day",
+            )
+        elif DryRunJob.objects.filter(
+            pk=job.pk, state=DryRunJob.State.QUEUED, heartbeat_at=job.heartbeat_at
+        ).update(heartbeat_at=now):
+            again.append(job.pk)  # a second message is harmless: only one run can start it
+    return again

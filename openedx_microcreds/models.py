@@ -1055,6 +1055,12 @@ class DryRunJob(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A worker that dies mid-run leaves the job "running": the sweep restarts a job whose
+    # heartbeat is older than MICROCREDS_PENDING_STALE_SECONDS. Each start takes the next
+    # attempt number, and a worker writes only while the job is still at its attempt, so a
+    # worker that was only slow stops at its next batch instead of writing twice.
+    attempt = models.PositiveSmallIntegerField(_("runs started"), default=0)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]

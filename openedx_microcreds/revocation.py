@@ -45,6 +45,17 @@ class RevocationResult:
     message: str
 
 
+# What revoking or reinstating an award changes on its row.
+_REVOCATION_FIELDS = [
+    "state",
+    "active_marker",
+    "revoked_at",
+    "revoked_by",
+    "revocation_reason",
+    "modified",
+]
+
+
 def find_award(identifier: str) -> Award:
     """An award by its public uuid or its credential id (``urn:uuid:...``)."""
     text = str(identifier).strip()
@@ -81,16 +92,7 @@ def revoke(award: Award, *, reason: str, by: object | None = None) -> Revocation
         locked.revoked_at = timezone.now()
         locked.revoked_by = by if getattr(by, "pk", None) else None
         locked.revocation_reason = reason
-        locked.save(
-            update_fields=[
-                "state",
-                "active_marker",
-                "revoked_at",
-                "revoked_by",
-                "revocation_reason",
-                "modified",
-            ]
-        )
+        locked.save(update_fields=_REVOCATION_FIELDS)
 
         _history(locked, AwardStatusChange.Action.REVOKED, by, reason)
         outbox.record(locked, "revoked", again=True)
@@ -147,16 +149,7 @@ def reinstate(award: Award, *, reason: str, by: object | None = None) -> Revocat
         locked.revoked_at = None
         locked.revoked_by = None
         locked.revocation_reason = ""
-        locked.save(
-            update_fields=[
-                "state",
-                "active_marker",
-                "revoked_at",
-                "revoked_by",
-                "revocation_reason",
-                "modified",
-            ]
-        )
+        locked.save(update_fields=_REVOCATION_FIELDS)
         _history(locked, AwardStatusChange.Action.REINSTATED, by, reason)
         outbox.record(locked, "reinstated", again=True)
         # The learner holds it again: credentials stacked on it are evaluated again.

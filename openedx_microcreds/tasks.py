@@ -318,19 +318,25 @@ def sweep_pending() -> int:
 
 def sweep() -> int:
     """Wake a worker for every evaluation and outbox message left behind; returns how many."""
+    from . import dryrun
     from .delivery import outbox
 
     keys = pending.overdue()
     wake_all(keys)
     messages = outbox.overdue()
     wake_delivery(messages)
-    if keys or messages:
+    dry_runs = dryrun.restart_stalled(float(get_setting("MICROCREDS_PENDING_STALE_SECONDS")))
+    for job_id in dry_runs:
+        queue_dry_run(job_id)
+    if keys or messages or dry_runs:
         log.info(
-            "microcreds: the sweep re-queued %s pending evaluation(s) and %s message(s)",
+            "microcreds: the sweep re-queued %s pending evaluation(s), %s message(s) and "
+            "%s dry run(s)",
             len(keys),
             len(messages),
+            len(dry_runs),
         )
-    return len(keys) + len(messages)
+    return len(keys) + len(messages) + len(dry_runs)
 
 
 def wake_delivery(message_ids: list[int], *, countdown: float | None = None) -> None:

@@ -18,7 +18,6 @@ from .. import artwork, wallets
 from ..credentials.baking import bake_png, bake_svg
 from ..issuing import public_credential_url
 from ..models import Award
-from ..settings import get_setting
 from ..views import display
 
 SHOWN_STATES = (Award.State.ACTIVE, Award.State.EXPIRED, Award.State.REVOKED)
@@ -105,15 +104,7 @@ def held(
                 standing=display.standing(award, shown["valid_until"], now),
                 image_src=image_src(award, shown),
                 public_url=public_url,
-                linkedin_url=display.linkedin_url(
-                    name=shown["achievement"]["name"] or shown["name"],
-                    organization=shown["issuer"]["name"],
-                    organization_id=get_setting("MICROCREDS_LINKEDIN_ORGANIZATION_ID"),
-                    issued=issued,
-                    expires=shown["valid_until"],
-                    cert_url=public_url,
-                    cert_id=shown["id"],
-                ),
+                linkedin_url=display.linkedin_url_of(shown, issued=issued, public_url=public_url),
                 deliveries=delivered[award.pk],
             )
         )

@@ -170,16 +170,6 @@ def explanation_from_dict(data: dict[str, Any]) -> Any:
     )
 
 
-def failing_summaries(tree: dict[str, Any] | None) -> list[str]:
-    """The summaries of the clauses that made ``tree`` fail: its deepest failing clauses."""
-    if not tree or tree.get("passed", True):
-        return []
-    failing = [child for child in tree.get("children") or () if not child.get("passed", True)]
-    if not failing:
-        return [str(tree.get("summary", ""))]
-    return [summary for child in failing for summary in failing_summaries(child)]
-
-
 def explanation_tree(evaluation: Any) -> dict[str, Any] | None:
     """The rule's explanation recorded on an Evaluation (None when the rule was not run)."""
     return (evaluation.explanation or {}).get("explanation") or None

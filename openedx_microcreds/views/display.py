@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..credentials.dates import DateTimeFormatError, parse_datetime
 from ..models import CredentialDefinition
+from ..settings import get_setting
 from . import markdown
 
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
@@ -278,3 +279,16 @@ def checks_of(checks: list[Any]) -> list[dict]:
             }
         )
     return shown
+
+
+def linkedin_url_of(shown: dict[str, Any], *, issued: datetime | None, public_url: str) -> str:
+    """LinkedIn's link for a credential as the pages show it (see :func:`linkedin_url`)."""
+    return linkedin_url(
+        name=shown["achievement"]["name"] or shown["name"],
+        organization=shown["issuer"]["name"],
+        organization_id=get_setting("MICROCREDS_LINKEDIN_ORGANIZATION_ID"),
+        issued=issued,
+        expires=shown["valid_until"],
+        cert_url=public_url,
+        cert_id=shown["id"],
+    )

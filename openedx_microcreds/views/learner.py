@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import wallets
+from .. import api, wallets
 from ..backpacks import status as backpack_status
 from ..learner import credentials, preferences, progress
 from ..learner.names import DisplayNames
@@ -64,15 +64,14 @@ def _learner(request: HttpRequest):
 @login_required
 def my_credentials(request: HttpRequest) -> HttpResponse:
     learner = _learner(request)
-    names = DisplayNames()
-    held = credentials.held(learner.id)
+    held = api.learner_awards(learner.id)
     _add_backpack_deliveries(learner.id, held)
     from .backpack import pop_notice
 
     context = {
         "learner": learner,
         "held": held,
-        "progress": progress.earnable(learner, progress.courses_of(learner.id), names),
+        "progress": api.learner_progress(learner.id),
         "wallets_available": bool(wallets.protocols()),
         "emails_on": preferences.wants_emails(learner.id),
         "emails_site_wide": get_setting("MICROCREDS_LEARNER_EMAILS_ENABLED"),
@@ -133,7 +132,7 @@ def wallet(request: HttpRequest, award_id: str) -> HttpResponse:
     award = credentials.own_award(request.user.pk, award_id)
     if award is None:
         raise Http404
-    found = credentials.held(request.user.pk, award_pk=award.pk)
+    found = api.learner_awards(request.user.pk, award_pk=award.pk)
     if not found:  # superseded by a renewal: the renewed one is on the learner's page
         raise Http404
     held = found[0]
@@ -184,7 +183,7 @@ def course(request: HttpRequest, course_id: str) -> HttpResponse:
     keys = sorted({d.course_key for d in definitions if d.course_key} | {course_key})
     held_here = [
         item
-        for item in credentials.held(learner.id)
+        for item in api.learner_awards(learner.id)
         if item.award.definition_id in {d.pk for d in definitions}
         or item.award.definition.course_key in keys
     ]
@@ -192,7 +191,7 @@ def course(request: HttpRequest, course_id: str) -> HttpResponse:
         raise Http404
     _add_backpack_deliveries(learner.id, held_here)
     names = DisplayNames()
-    earnable = progress.earnable(learner, [course_key], names) if enrolled else []
+    earnable = api.learner_progress(learner.id, course_key) if enrolled else []
     context = {
         "learner": learner,
         "course_key": course_key,

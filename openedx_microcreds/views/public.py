@@ -17,7 +17,6 @@ from django.utils import timezone
 from ..credentials import VerificationReport, verify_credential
 from ..issuing import public_credential_url
 from ..models import Award, CredentialDefinition
-from ..settings import get_setting
 from ..signing import NoActiveKeyError, issuer_did_document
 from ..status import signed_status_list, status_list_url
 from . import display, http
@@ -111,15 +110,7 @@ def _credential_page(award: Award) -> HttpResponse:
         # Relative: same origin as the page, which the download attribute needs.
         "json_url": "?format=json",
         "download_url": "?download=1",
-        "linkedin_url": display.linkedin_url(
-            name=shown["achievement"]["name"] or shown["name"],
-            organization=shown["issuer"]["name"],
-            organization_id=get_setting("MICROCREDS_LINKEDIN_ORGANIZATION_ID"),
-            issued=issued,
-            expires=shown["valid_until"],
-            cert_url=public_url,
-            cert_id=shown["id"],
-        ),
+        "linkedin_url": display.linkedin_url_of(shown, issued=issued, public_url=public_url),
         "now": now,
     }
     response = http.html_response("openedx_microcreds/credential.html", context)

@@ -214,6 +214,61 @@ def test_rotate_needs_an_active_key_and_a_free_key_id(run, did_web_issuer):
         run("microcreds_keys", "rotate", "--issuer", str(did_web_issuer.pk))
 
 
+def test_issuer_create_for_setup_scripts_runs_once(run, secret_keys, settings):
+    """The Tutor init task's form: the first issuer, with the site's did:web and a key; the same
+    command on the next deploy changes nothing, even after the operator renamed the issuer."""
+    settings.MICROCREDS_ISSUER_BASE_URL = "https://lms.example.edu"
+    setup = (
+        "microcreds_issuer",
+        "create",
+        "--name",
+        "Example University",
+        "--url",
+        "https://example.edu",
+        "--site-did",
+        "--with-key",
+        "--unless-any",
+    )
+    out = run(*setup).stdout
+    issuer = Issuer.objects.get()
+    assert issuer.did == "did:web:lms.example.edu:microcreds:issuer"
+    key = SigningKey.objects.get(issuer=issuer)
+    assert key.is_active
+    assert f"Generated its signing key {key.key_id}" in out
+    assert "https://lms.example.edu/microcreds/issuer/did.json" in out
+    Issuer.objects.filter(pk=issuer.pk).update(name="Renamed University")
+    assert "nothing created" in run(*setup).stdout
+    assert Issuer.objects.count() == 1 and SigningKey.objects.count() == 1
+
+
+def test_issuer_create_with_key_leaves_nothing_when_the_key_fails(run, settings):
+    settings.MICROCREDS_SECRET_KEYS = []
+    settings.MICROCREDS_ALLOW_SECRET_KEY_FALLBACK = False
+    with pytest.raises(CommandError, match="cannot encrypt the new key"):
+        run(
+            "microcreds_issuer",
+            "create",
+            "--name",
+            "Example University",
+            "--url",
+            "https://example.edu",
+            "--with-key",
+            "--unless-any",
+        )
+    # No keyless issuer that --unless-any would skip on the next run.
+    assert not Issuer.objects.exists()
+
+
+def test_issuer_create_site_did_needs_https_and_no_did(run, secret_keys, settings):
+    settings.MICROCREDS_ISSUER_BASE_URL = "http://lms.example.edu"
+    base = ("microcreds_issuer", "create", "--name", "E", "--url", "https://example.edu")
+    with pytest.raises(CommandError, match="cannot derive this site's did:web"):
+        run(*base, "--site-did")
+    with pytest.raises(CommandError, match="--did or --site-did, not both"):
+        run(*base, "--site-did", "--did", "did:web:example.edu")
+    assert not Issuer.objects.exists()
+
+
 # --- set-did ---------------------------------------------------------------------------------
 
 

@@ -239,3 +239,61 @@ def test_whole_worker_killed_and_restarted(world, procs, run_id, fault_env):
     started = time.monotonic()
     recovery = wait_for_recovery(procs, flood, started, [second])
     check_outcome(procs, flood, f"whole worker SIGKILLed with {held_at_kill} awards made", recovery)
+
+
+DRY_RUN_LEARNERS = 600  # three batches of 200: time enough to kill the worker between two
+
+
+def test_worker_killed_in_the_middle_of_a_dry_run(world, procs, run_id, fault_env):
+    """The author's dry run must finish on another worker, with each learner counted once."""
+    from openedx_microcreds import api
+    from openedx_microcreds.models import DryRunJob, DryRunResult
+    from openedx_microcreds.tasks import queue_dry_run
+    from sandbox.fake_platform import FakePlatform
+
+    broker_url, _queue, env = fault_env
+    for n in range(DRY_RUN_LEARNERS):
+        learner = FakePlatform.add_user(f"dry{n}", f"dry{n}@example.edu", f"Dry {n}")
+        capstone = 0.9 if n % 4 else 0.5  # three in four would get it
+        scenario.grade_analyst(learner, capstone=capstone, analysis=(0.9, 0.9), percent=0.9)
+    job = DryRunJob.objects.create(
+        course_key=scenario.DATA_COURSE, definition=api.get_definition("data-analyst")
+    )
+    first = start_worker(procs, world, run_id, env, name="worker-1", concurrency=1)
+    with publishing_to(broker_url):
+        queue_dry_run(job.pk)
+
+    def part_done():
+        job.refresh_from_db()
+        return 0 < job.processed < DRY_RUN_LEARNERS
+
+    procs.wait_for("the dry run's first batch", part_done, must_run=[first], interval=0.02)
+    first._signal_group(signal.SIGKILL)
+    first.popen.wait(timeout=30)
+    job.refresh_from_db()
+    left_at = (job.state, job.processed)
+    second = start_worker(procs, world, run_id, env, name="worker-2", concurrency=1)
+    started = time.monotonic()
+
+    def finished():
+        job.refresh_from_db()
+        return job.state in ("done", "failed")
+
+    procs.wait_for("the dry run to finish", finished, must_run=[second], timeout=RECOVERY_TIMEOUT)
+    users = list(DryRunResult.objects.filter(job=job).values_list("user_id", flat=True))
+    would = DRY_RUN_LEARNERS * 3 // 4
+    expected = {
+        "would_award": would,
+        "not_met": DRY_RUN_LEARNERS - would,
+        "already_held": 0,
+        "errors": 0,
+    }
+    print(
+        f"dry run: worker killed at {left_at}; finished in {time.monotonic() - started:.1f} s "
+        f"after a new worker started, attempt {job.attempt}, counts {job.counts}"
+    )
+    procs.check(left_at[0] == "running", f"the worker was killed at {left_at}, not mid-run")
+    procs.check(job.state == "done", f"the job ended {job.state}: {job.error}")
+    procs.check(job.attempt == 2, f"the job was started {job.attempt} times")
+    procs.check(len(users) == len(set(users)) == DRY_RUN_LEARNERS, f"{len(users)} result rows")
+    procs.check(job.counts == expected, f"counts {job.counts}")

@@ -2,8 +2,13 @@
 did:web identity.
 
     manage.py lms microcreds_issuer create --name "Example University" --url https://example.edu
+    manage.py lms microcreds_issuer create --name N --url U --site-did --with-key --unless-any
     manage.py lms microcreds_issuer list
     manage.py lms microcreds_issuer set-did --issuer ID_OR_NAME [--did did:web:...]
+
+The last form is for deployment scripts run on every deploy (the Tutor plugin's init task): it
+creates the site's first issuer with this site's did:web and a signing key, in one transaction,
+and does nothing once any issuer exists (so an issuer the operator renamed or edited is left alone).
 
 An issuer without a DID signs as the did:key of its active key: the key *is* its identity, so
 its key cannot be rotated. With a did:web the issuer keeps its identity across key rotations.
@@ -15,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.db.models import Count, Q
 
 from ...credentials import KeyFormatError
@@ -22,7 +28,7 @@ from ...credentials.keys import did_web_document_url
 from ...field_checks import did_problem
 from ...models import Award, Issuer, SigningKey
 from ...settings import issuer_base_url
-from ...signing import did_for_base_url
+from ...signing import did_for_base_url, generate_signing_key
 from ..utils import find_issuer, format_table
 
 
@@ -54,6 +60,19 @@ class Command(BaseCommand):
         create.add_argument("--url", required=True, help="The organisation's home page.")
         create.add_argument("--email", default="", help="Public contact email.")
         create.add_argument("--did", default="", help="The issuer's did:web, if it has one.")
+        create.add_argument(
+            "--site-did",
+            action="store_true",
+            help="Give it this site's did:web (as set-did does without --did).",
+        )
+        create.add_argument(
+            "--with-key", action="store_true", help="Also generate its first signing key."
+        )
+        create.add_argument(
+            "--unless-any",
+            action="store_true",
+            help="Do nothing if any issuer exists already (for setup scripts run on every deploy).",
+        )
         create.add_argument("--description", default="")
         create.add_argument("--image-url", default="")
         actions.add_parser("list", help="List issuers.")
@@ -74,10 +93,17 @@ class Command(BaseCommand):
             self.list()
 
     def create(self, options: dict[str, Any]) -> None:
+        if options["unless_any"] and Issuer.objects.exists():
+            self.stdout.write("An issuer exists already: nothing created.")
+            return
         name = options["name"].strip()
         if Issuer.objects.filter(name__iexact=name).exists():
             raise CommandError(f"an issuer named {name!r} exists already")
         did = options["did"].strip()
+        if did and options["site_did"]:
+            raise CommandError("give --did or --site-did, not both")
+        if options["site_did"]:
+            did = self._site_did()
         if did:
             self._check_free(checked_did(did), None)
         issuer = Issuer(
@@ -96,23 +122,39 @@ class Command(BaseCommand):
                 for field, messages in exc.message_dict.items()
             ]
             raise CommandError("\n".join(lines)) from None
-        issuer.save()
-        self.stdout.write(
-            f"Created issuer {issuer.name!r} (id {issuer.pk}). Give it a signing key with:\n"
-            f"  manage.py lms microcreds_keys generate --issuer {issuer.pk}"
-        )
+        # One transaction: a key that cannot be made (no MICROCREDS_SECRET_KEYS) leaves no
+        # keyless issuer behind, which --unless-any would then skip on the next run.
+        with transaction.atomic():
+            issuer.save()
+            key = self._first_key(issuer) if options["with_key"] else None
+        self.stdout.write(f"Created issuer {issuer.name!r} (id {issuer.pk}).")
+        if did:
+            self.stdout.write(f"It signs as {did}, served at {did_web_document_url(did)}.")
+        if key is None:
+            self.stdout.write(
+                "Give it a signing key with:\n"
+                f"  manage.py lms microcreds_keys generate --issuer {issuer.pk}"
+            )
+        else:
+            self.stdout.write(f"Generated its signing key {key.key_id}.")
+
+    def _site_did(self) -> str:
+        try:
+            return did_for_base_url(issuer_base_url())
+        except (ImproperlyConfigured, KeyFormatError) as exc:
+            raise CommandError(f"cannot derive this site's did:web ({exc}); pass --did") from None
+
+    def _first_key(self, issuer: Issuer) -> SigningKey:
+        try:
+            return generate_signing_key(issuer)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        except ImproperlyConfigured as exc:
+            raise CommandError(f"cannot encrypt the new key: {exc}") from None
 
     def set_did(self, options: dict[str, Any]) -> None:
         issuer = find_issuer(options["issuer"])
-        if options.get("did"):
-            did = checked_did(options["did"].strip())
-        else:
-            try:
-                did = did_for_base_url(issuer_base_url())
-            except (ImproperlyConfigured, KeyFormatError) as exc:
-                raise CommandError(
-                    f"cannot derive this site's did:web ({exc}); pass --did"
-                ) from None
+        did = checked_did(options["did"].strip()) if options.get("did") else self._site_did()
         if did == issuer.did:
             self.stdout.write(f"{issuer.name!r} already is {did}.")
             return
