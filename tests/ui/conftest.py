@@ -40,7 +40,9 @@ def server(tmp_path_factory, harness) -> SandboxServer:
         running.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's sync API runs an event loop while it is started, and neither another
+# sync Playwright nor Django's database access (pytest-django) may run in a thread that has one.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
