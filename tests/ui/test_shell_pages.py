@@ -3,6 +3,8 @@ the harness is not built."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from sandbox import scenario
 
 from .browser import assert_accessible, log_in
@@ -41,3 +43,18 @@ def test_without_a_build_the_page_says_how_to_build_it(new_page, server, screens
         screenshots.take(page, "not-built")
     finally:
         unbuilt.stop()
+
+
+def test_a_learner_in_studio_sees_no_credentials(new_page, server, screenshots):
+    """The page itself only needs a login; the API behind it refuses a learner who is not
+    course staff, and the editor says so instead of showing anything of the course's."""
+    page = new_page(1000, 700)
+    log_in(page, server.base_url, "ada", STUDIO)
+    page.get_by_role("button", name="Manage micro-credentials").click()
+    editor = page.get_by_role("dialog", name="Micro-credentials")
+    expect(editor.get_by_role("alert")).to_contain_text(
+        "Could not load: You may not see or change the credentials of this course."
+    )
+    expect(editor.get_by_role("table")).to_have_count(0)
+    assert_accessible(page, "editor refused")
+    screenshots.take(page, "learner-in-studio-refused")
