@@ -53,41 +53,43 @@ const BlocksField = ({
         const number = index + 1;
         return (
           // eslint-disable-next-line react/no-array-index-key
-          <div key={index} className="d-flex align-items-start flex-wrap" data-path={entryPath}>
-            <div className="flex-grow-1 mr-2">
-              <SelectField
-                path={keyPath(entryPath, 'block')}
-                label={intl.formatMessage(messages.field_blocks_block, { number })}
-                value={entry?.block}
-                required
-                options={options}
-                problems={problems}
-                onChange={(block) => update(index, { ...entry, block: block ?? '' })}
+          <div key={index} data-path={entryPath}>
+            <div className="d-flex align-items-start">
+              <div className="flex-grow-1 mr-2" style={{ minWidth: 0 }}>
+                <SelectField
+                  path={keyPath(entryPath, 'block')}
+                  label={intl.formatMessage(messages.field_blocks_block, { number })}
+                  value={entry?.block}
+                  required
+                  options={options}
+                  problems={problems}
+                  onChange={(block) => update(index, { ...entry, block: block ?? '' })}
+                />
+              </div>
+              <div className="mr-1" style={{ width: '7rem', flexShrink: 0 }}>
+                <NumberField
+                  path={keyPath(entryPath, 'weight')}
+                  // Seen: "Weight"; its name for assistive technology: "Weight of activity N".
+                  label={intl.formatMessage(messages.field_blocks_weight_short)}
+                  ariaLabel={intl.formatMessage(messages.field_blocks_weight, { number })}
+                  value={entry?.weight}
+                  min={0}
+                  problems={problems}
+                  onChange={(weight) => {
+                    const { weight: unused, ...rest } = entry || {};
+                    update(index, weight === undefined ? rest : { ...rest, weight });
+                  }}
+                />
+              </div>
+              <IconButton
+                className="mt-4"
+                src={Close}
+                iconAs={Close}
+                alt={intl.formatMessage(messages.field_blocks_remove, { number })}
+                onClick={() => onChange(blocks.filter((unused, i) => i !== index))}
               />
             </div>
-            <div className="mr-2" style={{ width: '9rem' }}>
-              <NumberField
-                path={keyPath(entryPath, 'weight')}
-                label={intl.formatMessage(messages.field_blocks_weight, { number })}
-                value={entry?.weight}
-                min={0}
-                problems={problems}
-                onChange={(weight) => {
-                  const { weight: unused, ...rest } = entry || {};
-                  update(index, weight === undefined ? rest : { ...rest, weight });
-                }}
-              />
-            </div>
-            <IconButton
-              className="mt-4"
-              src={Close}
-              iconAs={Close}
-              alt={intl.formatMessage(messages.field_blocks_remove, { number })}
-              onClick={() => onChange(blocks.filter((unused, i) => i !== index))}
-            />
-            <div className="w-100">
-              <FieldMessages path={entryPath} problems={problems.filter((p) => p.path === entryPath)} />
-            </div>
+            <FieldMessages path={entryPath} problems={problems.filter((p) => p.path === entryPath)} />
           </div>
         );
       })}

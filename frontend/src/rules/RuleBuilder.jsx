@@ -77,7 +77,10 @@ const RuleBuilder = ({
         </div>
         {showJson && (
           <div className="col-lg-5">
-            <JsonView rule={rule} onChange={onChange} />
+            {/* Stays in view while the author scrolls through the clauses it mirrors. */}
+            <div style={{ position: 'sticky', top: '1rem' }}>
+              <JsonView rule={rule} onChange={onChange} />
+            </div>
           </div>
         )}
       </div>

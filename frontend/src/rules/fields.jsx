@@ -102,7 +102,7 @@ function showNumber(value, scale) {
  * fraction as a percentage.
  */
 export const NumberField = ({
-  path, label, help, value, onChange, problems, scale, integer, min, max, step,
+  path, label, help, value, onChange, problems, scale, integer, min, max, step, ariaLabel,
 }) => {
   const [text, setText] = useState(showNumber(value, scale));
   useEffect(() => {
@@ -117,6 +117,7 @@ export const NumberField = ({
       <Form.Control
         {...inputProps}
         type="number"
+        aria-label={ariaLabel}
         inputMode={integer ? 'numeric' : 'decimal'}
         min={min}
         max={max}
@@ -152,9 +153,10 @@ NumberField.propTypes = {
   min: PropTypes.number,
   max: PropTypes.number,
   step: PropTypes.oneOfType([PropTypes.number, PropTypes.string]),
+  ariaLabel: PropTypes.string,
 };
 NumberField.defaultProps = {
-  help: null, value: undefined, scale: 1, integer: false, min: undefined, max: undefined, step: 'any',
+  help: null, value: undefined, scale: 1, integer: false, min: undefined, max: undefined, step: 'any', ariaLabel: undefined,
 };
 
 /**

@@ -24,6 +24,7 @@ const messages = defineMessages({
   field_blocks: { id: 'microcreds.rule.field.blocks', defaultMessage: 'Activities and their weights', description: 'Legend of a weighted block list' },
   field_blocks_block: { id: 'microcreds.rule.field.blocks.block', defaultMessage: 'Activity {number}', description: 'Label of the n-th block picker of a weighted list' },
   field_blocks_weight: { id: 'microcreds.rule.field.blocks.weight', defaultMessage: 'Weight of activity {number}', description: 'Label of the n-th weight input' },
+  field_blocks_weight_short: { id: 'microcreds.rule.field.blocks.weight.short', defaultMessage: 'Weight', description: 'Visible label of a weight input (its full name is read to screen readers)' },
   field_blocks_add: { id: 'microcreds.rule.field.blocks.add', defaultMessage: 'Add activity', description: 'Button adding a block to a weighted list' },
   field_blocks_remove: { id: 'microcreds.rule.field.blocks.remove', defaultMessage: 'Remove activity {number}', description: 'Button removing a block of a weighted list' },
   field_assignment_type: { id: 'microcreds.rule.field.assignment_type', defaultMessage: 'Assignment type', description: 'Label of an assignment type picker' },

@@ -65,7 +65,7 @@ const ReasonDialog = ({
             isInvalid={Boolean(problem)}
             aria-invalid={Boolean(problem) || undefined}
             aria-describedby={problem ? 'microcreds-reason-error' : undefined}
-            onChange={(event) => setReason(event.target.value)}
+            onChange={(event) => { setReason(event.target.value); setProblem(null); }}
           />
           {problem && <div id="microcreds-reason-error" className="invalid-feedback d-block" role="alert">{problem}</div>}
         </Form.Group>
@@ -184,23 +184,23 @@ const AwardsPanel = ({ courseId, slug }) => {
         <table className="table microcreds-awards-table">
           <thead>
             <tr>
-              <th scope="col">{intl.formatMessage(messages.colLearner)}</th>
-              <th scope="col">{intl.formatMessage(messages.awardedState)}</th>
-              <th scope="col">{intl.formatMessage(messages.colIssued)}</th>
-              <th scope="col">{intl.formatMessage(messages.colValidUntil)}</th>
-              <th scope="col">{intl.formatMessage(messages.colReason)}</th>
-              <th scope="col">{intl.formatMessage(messages.colActions)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colLearner)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.awardedState)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colIssued)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colValidUntil)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colReason)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colActions)}</th>
             </tr>
           </thead>
           <tbody>
             {awards.map((award) => (
               <tr key={award.id} data-testid={`microcreds-award-${award.username}`}>
-                <th scope="row">{award.username}</th>
-                <td><Badge variant={STATE_VARIANT[award.state] || 'light'}>{stateLabel(award.state)}</Badge></td>
-                <td>{date(award.issued_at)}</td>
-                <td>{date(award.valid_until)}</td>
-                <td>{award.revocation_reason}</td>
-                <td>
+                <th scope="row" className="px-2 py-2 border-bottom align-top">{award.username}</th>
+                <td className="px-2 py-2 border-bottom align-top"><Badge variant={STATE_VARIANT[award.state] || 'light'}>{stateLabel(award.state)}</Badge></td>
+                <td className="px-2 py-2 border-bottom align-top">{date(award.issued_at)}</td>
+                <td className="px-2 py-2 border-bottom align-top">{date(award.valid_until)}</td>
+                <td className="px-2 py-2 border-bottom align-top">{award.revocation_reason}</td>
+                <td className="px-2 py-2 border-bottom align-top">
                   {award.public_url && (
                     <Hyperlink
                       destination={award.public_url}

@@ -30,6 +30,7 @@ const DETAIL_FIELDS = [
   { key: 'criteria_narrative', label: messages.fieldCriteria, as: 'textarea' },
   { key: 'validity_days', label: messages.fieldValidity, type: 'number' },
   { key: 'image_url', label: messages.fieldImage, type: 'url' },
+  { key: 'revoke_on_certificate_revoked', label: messages.fieldRevokeWithCertificate, type: 'checkbox' },
 ];
 const EDITED = [...DETAIL_FIELDS.map((f) => f.key), 'rule'];
 
@@ -75,6 +76,22 @@ const DetailField = ({
   const path = `$.${field.key}`;
   const mine = problems.filter((p) => p.path === path);
   const id = `microcreds-detail-${field.key}`;
+  if (field.type === 'checkbox') {
+    return (
+      <Form.Group className="mb-2">
+        <Form.Checkbox
+          id={id}
+          checked={Boolean(value)}
+          data-path={path}
+          aria-describedby={mine.length ? errorId(path) : undefined}
+          onChange={(event) => onChange(event.target.checked)}
+        >
+          {intl.formatMessage(field.label)}
+        </Form.Checkbox>
+        <FieldMessages path={path} problems={mine} />
+      </Form.Group>
+    );
+  }
   return (
     <Form.Group className="mb-2" controlId={id}>
       <Form.Label>{intl.formatMessage(field.label)}</Form.Label>
@@ -106,7 +123,7 @@ DetailField.propTypes = {
   field: PropTypes.shape({
     key: PropTypes.string, label: PropTypes.shape({}), as: PropTypes.string, type: PropTypes.string,
   }).isRequired,
-  value: PropTypes.oneOfType([PropTypes.string, PropTypes.number]),
+  value: PropTypes.oneOfType([PropTypes.string, PropTypes.number, PropTypes.bool]),
   onChange: PropTypes.func.isRequired,
   problems: PropTypes.arrayOf(PropTypes.shape({})).isRequired,
 };
@@ -331,7 +348,13 @@ const DefinitionEditor = ({ courseId, slug, onBack }) => {
           </div>
         </Tab>
         <Tab eventKey="preview" title={intl.formatMessage(messages.tabPreview)}>
-          <PreviewPanel courseId={courseId} rule={draft.rule} context={context} />
+          <PreviewPanel
+            courseId={courseId}
+            slug={slug}
+            rule={draft.rule}
+            unsaved={'rule' in changes}
+            context={context}
+          />
         </Tab>
         <Tab eventKey="awarded" title={intl.formatMessage(messages.tabAwarded)}>
           {tab === 'awarded' && <AwardsPanel courseId={courseId} slug={slug} />}

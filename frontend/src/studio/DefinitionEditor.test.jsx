@@ -108,10 +108,13 @@ describe('DefinitionEditor', () => {
     const user = open(definition());
     await screen.findByLabelText('Name');
     await user.type(screen.getByLabelText('Description'), 'Shows data skills');
+    await user.click(screen.getByLabelText('Revoke it when the learner’s course certificate is revoked'));
     api.onPatch(DEF).replyOnce(412, { code: 'stale_edit', detail: 'changed', current_edit_tag: '1.5' });
     await user.click(screen.getByRole('button', { name: 'Activate' }));
     await waitFor(() => expect(screen.getByTestId('microcreds-save-result')).toHaveTextContent('Someone else changed this credential'));
-    expect(bodyOf(api.history.patch[0])).toEqual({ description: 'Shows data skills', state: 'active' });
+    expect(bodyOf(api.history.patch[0])).toEqual({
+      description: 'Shows data skills', revoke_on_certificate_revoked: false, state: 'active',
+    });
 
     api.onPatch(DEF).replyOnce(200, { definition: definition({ state: 'active', description: 'Shows data skills', edit_tag: '1.6' }), warnings: [] });
     await user.click(screen.getByRole('button', { name: 'Activate' }));

@@ -179,17 +179,17 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
         <table className="table table-striped microcreds-definitions-table">
           <thead>
             <tr>
-              <th scope="col">{intl.formatMessage(messages.colName)}</th>
-              <th scope="col">{intl.formatMessage(messages.colState)}</th>
-              <th scope="col">{intl.formatMessage(messages.colVersion)}</th>
-              <th scope="col">{intl.formatMessage(messages.colModified)}</th>
-              <th scope="col">{intl.formatMessage(messages.colActions)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colName)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colState)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colVersion)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colModified)}</th>
+              <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colActions)}</th>
             </tr>
           </thead>
           <tbody>
             {shown.map((definition) => (
               <tr key={definition.slug} data-testid={`microcreds-definition-${definition.slug}`}>
-                <th scope="row">
+                <th scope="row" className="px-2 py-2 border-bottom align-top">
                   <Button
                     variant="link"
                     className="p-0 text-left"
@@ -200,10 +200,10 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
                   </Button>
                   <div className="small text-muted">{definition.slug}</div>
                 </th>
-                <td><StateBadge state={definition.state} /></td>
-                <td>{definition.version}</td>
-                <td>{intl.formatDate(definition.modified, { dateStyle: 'medium', timeStyle: 'short' })}</td>
-                <td>
+                <td className="px-2 py-2 border-bottom align-top"><StateBadge state={definition.state} /></td>
+                <td className="px-2 py-2 border-bottom align-top">{definition.version}</td>
+                <td className="px-2 py-2 border-bottom align-top">{intl.formatDate(definition.modified, { dateStyle: 'medium', timeStyle: 'short' })}</td>
+                <td className="px-2 py-2 border-bottom align-top">
                   <Button
                     size="sm"
                     variant="outline-primary"

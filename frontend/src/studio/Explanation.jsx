@@ -38,6 +38,12 @@ export function numbersOf(intl, node) {
   });
 }
 
+/** The engine's words with the course's name where they give its key. */
+export function readable(text, context) {
+  if (!text || !context?.course_key || !context.display_name) { return text; }
+  return text.split(context.course_key).join(context.display_name);
+}
+
 const ExplanationNode = ({ node, context }) => {
   const intl = useIntl();
   const mark = intl.formatMessage(node.passed ? messages.passMark : messages.failMark);
@@ -47,7 +53,7 @@ const ExplanationNode = ({ node, context }) => {
         <Icon src={node.passed ? CheckCircle : Cancel} size="xs" className="d-inline-block mr-1" aria-hidden />
         <span className="sr-only">{`${mark}: `}</span>
       </span>
-      <span>{node.summary}</span>
+      <span>{readable(node.summary, context)}</span>
       {node.type !== 'block_score' && node.blocks?.length > 0 && (
         <ul className="small">
           {node.blocks.map((block) => (

@@ -11,7 +11,7 @@ import { useIntl } from '@edx/frontend-platform/i18n';
 import {
   errorOf, getDryRun, getDryRunResults, startDryRun,
 } from '../api/client';
-import Explanation, { Scores } from './Explanation';
+import Explanation, { Scores, readable } from './Explanation';
 import Progress from '../common/Progress';
 import messages from './messages';
 
@@ -23,7 +23,9 @@ const OUTCOME_VARIANT = {
 
 const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-const PreviewPanel = ({ courseId, rule, context }) => {
+const PreviewPanel = ({
+  courseId, rule, context, slug, unsaved,
+}) => {
   const intl = useIntl();
   const [job, setJob] = useState(null);
   const [rows, setRows] = useState(null);
@@ -51,7 +53,9 @@ const PreviewPanel = ({ courseId, rule, context }) => {
     setJob(null);
     try {
       setRanRule(rule);
-      let current = await startDryRun(courseId, { rule });
+      // The saved definition when the editor holds no change: then the run also knows who
+      // already holds it. A rule not saved yet is tried as it is.
+      let current = await startDryRun(courseId, unsaved || !slug ? { rule } : { definition: slug });
       setJob(current);
       while (alive.current && !['done', 'failed'].includes(current.state)) {
         // eslint-disable-next-line no-await-in-loop
@@ -90,6 +94,7 @@ const PreviewPanel = ({ courseId, rule, context }) => {
     <section className="pt-2 microcreds-preview" aria-labelledby="microcreds-preview-heading" data-testid="microcreds-preview">
       <h3 id="microcreds-preview-heading" className="h3">{intl.formatMessage(messages.previewHeading)}</h3>
       <p>{intl.formatMessage(messages.previewIntro)}</p>
+      {unsaved && <p className="small text-muted">{intl.formatMessage(messages.previewUnsaved)}</p>}
       <Button onClick={run} disabled={running} className="mb-3">{intl.formatMessage(messages.previewRun)}</Button>
       <div aria-live="polite" data-testid="microcreds-preview-status">
         {job && !done && job.state !== 'failed' && (
@@ -129,26 +134,26 @@ const PreviewPanel = ({ courseId, rule, context }) => {
             <table className="table microcreds-preview-table" style={{ tableLayout: 'fixed' }}>
               <thead>
                 <tr>
-                  <th scope="col" style={{ width: '10%' }}>{intl.formatMessage(messages.colLearner)}</th>
-                  <th scope="col" style={{ width: '18%' }}>{intl.formatMessage(messages.colOutcome)}</th>
-                  <th scope="col" style={{ width: '22%' }}>{intl.formatMessage(messages.colScores)}</th>
-                  <th scope="col">{intl.formatMessage(messages.colWhy)}</th>
+                  <th scope="col" style={{ width: '10%' }} className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colLearner)}</th>
+                  <th scope="col" style={{ width: '18%' }} className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colOutcome)}</th>
+                  <th scope="col" style={{ width: '22%' }} className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colScores)}</th>
+                  <th scope="col" className="px-2 py-2 border-bottom align-top">{intl.formatMessage(messages.colWhy)}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.user_id} data-testid={`microcreds-preview-row-${row.username}`}>
-                    <th scope="row" className="align-top">{row.username}</th>
-                    <td className="align-top">
+                    <th scope="row" className="px-2 py-2 border-bottom align-top">{row.username}</th>
+                    <td className="px-2 py-2 border-bottom align-top">
                       <Badge variant={OUTCOME_VARIANT[row.outcome] || 'light'}>
                         {messages[`outcome_${row.outcome}`] ? intl.formatMessage(messages[`outcome_${row.outcome}`]) : row.outcome}
                       </Badge>
-                      {row.reason && row.reason !== row.explanation?.summary && <div className="small text-muted mt-1 text-break">{row.reason}</div>}
+                      {row.reason && row.reason !== row.explanation?.summary && <div className="small text-muted mt-1 text-break">{readable(row.reason, context)}</div>}
                     </td>
-                    <td className="align-top">
+                    <td className="px-2 py-2 border-bottom align-top">
                       {row.explanation && <Scores explanation={row.explanation} rule={ranRule} context={context} />}
                     </td>
-                    <td className="align-top">
+                    <td className="px-2 py-2 border-bottom align-top">
                       {row.explanation ? <Explanation explanation={row.explanation} context={context} /> : null}
                     </td>
                   </tr>
@@ -171,7 +176,11 @@ PreviewPanel.propTypes = {
   courseId: PropTypes.string.isRequired,
   rule: PropTypes.any, // eslint-disable-line react/forbid-prop-types
   context: PropTypes.shape({}),
+  slug: PropTypes.string,
+  unsaved: PropTypes.bool,
 };
-PreviewPanel.defaultProps = { rule: null, context: null };
+PreviewPanel.defaultProps = {
+  rule: null, context: null, slug: null, unsaved: true,
+};
 
 export default PreviewPanel;

@@ -114,6 +114,20 @@ describe('PreviewPanel', () => {
     await waitFor(() => expect(api.history.get.some((r) => r.url.endsWith('/results/') && r.params.outcome === 'not_met')).toBe(true));
   });
 
+  it('runs the saved definition when the editor holds no change (so it knows who already holds it)', async () => {
+    const api = setUpApi();
+    api.onPost(`${COURSE_PATH}/dry-run/`).reply(200, job('done', 2, { already_held: 2 }));
+    api.onGet(`${COURSE_PATH}/dry-run/job-1/results/`).reply(200, {
+      count: 0, next: null, previous: null, results: [],
+    });
+    const user = userEvent.setup();
+    renderWithIntl(<PreviewPanel courseId={COURSE} slug="data-analyst" unsaved={false} rule={RULE} context={CONTEXT} />);
+    await user.click(screen.getByRole('button', { name: 'Run preview' }));
+    expect(await screen.findByTestId('microcreds-preview-counts')).toHaveTextContent('2 already hold it');
+    expect(bodyOf(api.history.post[0])).toEqual({ definition: 'data-analyst' });
+    expect(screen.queryByText(/unsaved changes/)).toBeNull();
+  });
+
   it('announces a failed run', async () => {
     const api = setUpApi();
     api.onPost(`${COURSE_PATH}/dry-run/`).reply(400, {

@@ -48,6 +48,7 @@ const messages = defineMessages({
   fieldCriteria: { id: 'microcreds.studio.field.criteria', defaultMessage: 'Criteria, in words (shown in the credential)', description: 'Label' },
   fieldValidity: { id: 'microcreds.studio.field.validity', defaultMessage: 'Valid for (days; empty: does not expire)', description: 'Label' },
   fieldImage: { id: 'microcreds.studio.field.image', defaultMessage: 'Image URL (optional)', description: 'Label' },
+  fieldRevokeWithCertificate: { id: 'microcreds.studio.field.revoke-with-certificate', defaultMessage: 'Revoke it when the learner’s course certificate is revoked', description: 'Label of a checkbox' },
   save: { id: 'microcreds.studio.save', defaultMessage: 'Save draft', description: 'Save button' },
   saveActive: { id: 'microcreds.studio.save.active', defaultMessage: 'Save changes', description: 'Save button of an active definition' },
   saving: { id: 'microcreds.studio.saving', defaultMessage: 'Saving…', description: 'Save in progress' },
@@ -69,6 +70,7 @@ const messages = defineMessages({
   // preview
   previewHeading: { id: 'microcreds.studio.preview.heading', defaultMessage: 'Who would get it', description: 'Heading of the preview' },
   previewIntro: { id: 'microcreds.studio.preview.intro', defaultMessage: 'Try the rule as it is in the editor on the learners of this course. Nothing is awarded.', description: 'Preview intro' },
+  previewUnsaved: { id: 'microcreds.studio.preview.unsaved', defaultMessage: 'The rule has unsaved changes: it is tried as it is in the editor, and learners who already hold this credential are counted as if they did not.', description: 'Preview of a rule not saved yet' },
   previewRun: { id: 'microcreds.studio.preview.run', defaultMessage: 'Run preview', description: 'Button starting a dry run' },
   previewRunning: { id: 'microcreds.studio.preview.running', defaultMessage: 'Evaluating learners: {processed} of {total}…', description: 'Dry run progress' },
   previewFailed: { id: 'microcreds.studio.preview.failed', defaultMessage: 'The preview failed: {detail}', description: 'Dry run failed' },
