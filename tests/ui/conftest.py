@@ -13,11 +13,16 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.plugin.helpers import REPO
 
 from .browser import AXE, CHROMIUM, CHROMIUM_ARGS, HARNESS, Screenshots
 from .sandbox_server import SandboxServer, sandbox_server
+
+# Two busy cores in CI: assertions wait up to 15 s for the page to get there (they pass as soon
+# as it does; nothing here measures time).
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
