@@ -1,12 +1,15 @@
 # Two commands for a newcomer: `make demo` and `make test`. Each creates what it needs.
+# The frontend (Studio editor, learner widgets): `make ui` builds it for the sandbox's pages,
+# `make test-ui` runs its component tests and the end-to-end tests in a real browser.
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 NODE_DIR := tests/interop
+FRONTEND := frontend
 # A skipped test fails these runs unless tests/allowed_skips.txt lists it, with a reason.
 PYTEST := $(PY) -m pytest -p tests.skip_policy --allowed-skips tests/allowed_skips.txt
 
-.PHONY: venv demo test test-integration test-tutor tutor-venv bench lint format node services browser bench-tools clean openapi
+.PHONY: venv demo test test-integration test-tutor tutor-venv test-ui ui frontend-node bench lint format node services browser bench-tools clean openapi
 
 venv: $(VENV)/.installed
 
@@ -36,6 +39,17 @@ $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/packag
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The frontend package's Node modules (jest, the harness's Vite build, axe-core for the e2e).
+frontend-node: $(FRONTEND)/node_modules/.installed
+
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The browser harness (frontend/harness-dist/) that the sandbox LMS's UI pages load.
+ui: frontend-node
+	cd $(FRONTEND) && npm run build:harness
+
 services:
 	bash scripts/services.sh
 
@@ -49,7 +63,7 @@ demo: venv
 	$(PY) sandbox/demo.py
 
 test: venv browser
-	$(PYTEST) -q tests --ignore=tests/integration --ignore=tests/interop
+	$(PYTEST) -q tests --ignore=tests/integration --ignore=tests/interop --ignore=tests/ui
 
 # The Tutor plugin rendered by real Tutor (no Docker): config, settings, images, init, MFEs.
 # It also runs the plugin's commands in the sandbox, hence .venv.
@@ -58,7 +72,14 @@ test-tutor: venv tutor-venv
 		-p tests.skip_policy --allowed-skips tests/allowed_skips.txt tutor-plugin/tests
 
 test-integration: venv node services browser
-	MICROCREDS_TEST_DB=mysql $(PYTEST) -q --durations=10 tests tests/integration tests/interop
+	MICROCREDS_TEST_DB=mysql $(PYTEST) -q --durations=10 tests tests/integration tests/interop --ignore=tests/ui
+
+# Component tests (jest), then the harness build and the end-to-end tests: a sandbox server on
+# SQLite driven by Debian's Chromium (screenshots in demo-output/ui/).
+test-ui: venv browser frontend-node
+	cd $(FRONTEND) && npm test
+	cd $(FRONTEND) && npm run build:harness
+	$(PYTEST) -q --durations=5 tests/ui
 
 bench: venv node bench-tools
 	$(PY) benchmarks/run.py
@@ -77,4 +98,4 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(TUTOR_VENV) $(NODE_DIR)/node_modules demo-output
+	rm -rf $(VENV) $(TUTOR_VENV) $(NODE_DIR)/node_modules $(FRONTEND)/node_modules $(FRONTEND)/harness-dist demo-output

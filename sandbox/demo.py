@@ -223,6 +223,7 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
             },
         },
         "mail": "mail/",
+        "ui_pages": ui_pages(),
         "backpacks": {
             "connect_form": f"{BASE_URL}/microcreds/me/#backpacks",
             "test_host": TEST_BACKPACK_URL,
@@ -231,6 +232,23 @@ def write_output(rows: list[dict], issuer, logins: dict) -> dict:
     }
     (OUTPUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def ui_pages() -> dict:
+    """The sandbox's pages standing in for Studio and the learner MFEs (sandbox/ui_shells.py):
+    they show the frontend's components once `make ui` has built them (Node), and say so
+    otherwise; the demo itself never needs Node."""
+    from django.conf import settings
+
+    from sandbox import scenario
+
+    built = (Path(settings.SANDBOX_HARNESS_DIR) / "studio.js").is_file()
+    return {
+        "built": built,
+        "studio": f"{BASE_URL}/sandbox/studio/course/{scenario.DATA_COURSE}/pages-and-resources",
+        "learner_dashboard": f"{BASE_URL}/sandbox/learner-dashboard/",
+        "course_home": f"{BASE_URL}/sandbox/learning/course/{scenario.DATA_COURSE}/home",
+    }
 
 
 def wallet_offers(award) -> dict:
@@ -374,6 +392,14 @@ def main() -> int:
         f"({TEST_BACKPACK_URL}) or typing a host's address. To try it, start the test host "
         f"(after `make node`):\n     cd {REPO} && {TEST_BACKPACK_COMMAND}\n   sign in there "
         "with any user name and allow: the learner's credentials arrive, and new ones follow."
+    )
+    pages = summary["ui_pages"]
+    print(
+        "\n== The Studio editor and the learner widgets (frontend/, in the sandbox's stand-ins for"
+        f"\n   the MFEs){'' if pages['built'] else ' -- build them first with `make ui` (Node)'}:"
+        f"\n     {AUTHOR_USERNAME}'s Pages & Resources: {pages['studio']}"
+        f"\n     a learner's dashboard (try mary): {pages['learner_dashboard']}"
+        f"\n     a learner's course home:          {pages['course_home']}"
     )
     if os.environ.get("NO_SERVE"):
         return 0

@@ -134,20 +134,34 @@ VIZ_OUTLINE = [
 ]
 
 
-def create_catalogue(base_url: str = "https://lms.example.edu"):
-    """Issuer, active key, courses and the three definitions; returns the issuer."""
-    from openedx_microcreds.models import CredentialDefinition, Issuer
+def create_issuer(base_url: str = "https://lms.example.edu"):
+    """The issuer "Example University" with its active signing key "key-1"."""
+    from openedx_microcreds.models import Issuer
     from openedx_microcreds.signing import generate_signing_key
-    from sandbox.fake_platform import FakePlatform
 
     issuer = Issuer.objects.create(
         name="Example University", url=base_url, email="credentials@example.edu"
     )
     generate_signing_key(issuer, key_id="key-1")
+    return issuer
+
+
+def create_courses() -> None:
+    """Data101 and Viz201 on the fake platform, with their outlines."""
+    from sandbox.fake_platform import FakePlatform
+
     FakePlatform.add_course(DATA_COURSE, "Data Analysis with Python", ("Homework", "Exam"))
     FakePlatform.add_course(VIZ_COURSE, "Data Visualization", ("Homework", "Exam"))
     FakePlatform.set_outline(DATA_COURSE, DATA_OUTLINE)
     FakePlatform.set_outline(VIZ_COURSE, VIZ_OUTLINE)
+
+
+def create_catalogue(base_url: str = "https://lms.example.edu"):
+    """Issuer, active key, courses and the three definitions; returns the issuer."""
+    from openedx_microcreds.models import CredentialDefinition
+
+    issuer = create_issuer(base_url)
+    create_courses()
     active = CredentialDefinition.State.ACTIVE
     CredentialDefinition.objects.create(
         slug="data-analyst",
@@ -343,3 +357,24 @@ def grade_visualizer(learner, *, exam: float, percent: float):
         percent=percent,
         assignment_averages={"Homework": percent, "Exam": exam},
     )
+
+
+def send_grade_events(learner, snapshot) -> None:
+    """What the LMS sends when it recomputes a learner's course grade (``snapshot``, as
+    FakePlatform.set_grade recorded it): PERSISTENT_GRADE_SUMMARY_CHANGED as the persisted grade
+    is saved (lms/djangoapps/grades/models.py, PersistentCourseGrade.update_or_create), then
+    COURSE_PASSING_STATUS_UPDATED, passing or not (lms/djangoapps/grades/events.py)."""
+    now = datetime.now(UTC)
+    PERSISTENT_GRADE_SUMMARY_CHANGED.send_event(
+        grade=PersistentCourseGradeData(
+            user_id=learner.id,
+            course=_course_data(snapshot.course_key),
+            course_edited_timestamp=now,
+            course_version="1",
+            grading_policy_hash="sandbox",
+            percent_grade=snapshot.percent,
+            letter_grade=snapshot.letter_grade or "",
+            passed_timestamp=now if snapshot.passed else None,
+        )
+    )
+    send_passing_status(learner, snapshot.course_key, is_passing=snapshot.passed)

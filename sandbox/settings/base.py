@@ -17,6 +17,8 @@ Environment:
 * ``MICROCREDS_SANDBOX_CONN_MAX_AGE``: seconds a SQLite connection is kept between requests
   (Django's CONN_MAX_AGE; 0, the default, opens one per request).
 * ``MICROCREDS_CELERY_BROKER``: a broker URL; tasks then run on a worker instead of eagerly.
+* ``MICROCREDS_SANDBOX_HARNESS_DIR``: the built frontend harness the LMS's UI pages load
+  (``sandbox/ui_shells.py``), by default ``frontend/harness-dist`` (``make ui`` builds it).
 * E-mails to learners are written as files to ``demo-output/mail/`` (Django's file backend);
   ``MICROCREDS_SANDBOX_EMAIL_BACKEND`` picks another backend. Tests use pytest-django's locmem.
 """
@@ -82,6 +84,10 @@ STATIC_URL = "/static/"
 # The sandbox's login page (sandbox/urls_lms.py), for staff and learners alike.
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/admin/"
+# The frontend harness's bundles (sandbox/ui_shells.py; `make ui` builds them).
+SANDBOX_HARNESS_DIR = os.environ.get(
+    "MICROCREDS_SANDBOX_HARNESS_DIR", str(SANDBOX_DIR.parent / "frontend" / "harness-dist")
+)
 STATIC_ROOT = os.environ.get("MICROCREDS_SANDBOX_STATIC_ROOT", str(SANDBOX_DIR / "static"))
 
 

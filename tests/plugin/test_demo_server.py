@@ -146,6 +146,13 @@ def test_the_demo_bakes_badges_and_mails_the_learners(demo_run):
         "start_test_host": "node tests/interop/ob3_host.mjs --port 8765",
     }
     assert "node tests/interop/ob3_host.mjs --port 8765" in stdout
+    pages = summary["ui_pages"]
+    assert pages["studio"] == (
+        "http://127.0.0.1:8000/sandbox/studio/course/course-v1:DemoX+Data101+2026/pages-and-resources"
+    )
+    assert f"author's Pages & Resources: {pages['studio']}" in stdout
+    assert f"a learner's dashboard (try mary): {pages['learner_dashboard']}" in stdout
+    assert ("build them first with `make ui`" in stdout) is not pages["built"]
 
 
 def test_manage_py_sees_the_demo_database_by_default(demo_run):
