@@ -280,9 +280,10 @@ def test_an_author_awards_and_revokes_a_credential_a_learner_sees(new_page, serv
         dialog.accept()
 
     author.once("dialog", confirm)
-    copy.get_by_role("button", name=f"Archive {NAME}").click()
+    expect(copy).to_contain_text(f"{NAME} (copy)")  # named apart from the original
+    copy.get_by_role("button", name=f"Archive {NAME} (copy)").click()
     expect(copy.get_by_test_id("microcreds-state")).to_have_text("Archived")
-    assert confirmations and confirmations[0].startswith(f"Archive “{NAME}”?")
+    assert confirmations and confirmations[0].startswith(f"Archive “{NAME} (copy)”?")
     expect(original.get_by_test_id("microcreds-state")).to_have_text("Active")
     check_page(author, "definitions table")
     screenshots.take(author, "author-definitions-table")

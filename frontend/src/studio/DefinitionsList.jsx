@@ -116,7 +116,9 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
     setActionError(null);
     try {
       if (action === 'duplicate') {
-        const result = await duplicateDefinition(courseId, definition.slug);
+        // Named apart from the original, so that two rows never read (and announce) the same.
+        const name = intl.formatMessage(messages.copyName, { name: definition.name });
+        const result = await duplicateDefinition(courseId, definition.slug, { name });
         setNotice(intl.formatMessage(messages.duplicated, { name: result.definition.name }));
       } else if (action === 'archive') {
         // eslint-disable-next-line no-alert

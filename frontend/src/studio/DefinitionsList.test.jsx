@@ -86,6 +86,7 @@ describe('DefinitionsList', () => {
     await user.click(row.getByRole('button', { name: 'Duplicate Data Analyst' }));
     expect(await screen.findByTestId('microcreds-definition-data-analyst-2')).toBeInTheDocument();
     expect(screen.getByText('Created the draft copy “Data Analyst (copy)”.')).toBeInTheDocument();
+    expect(bodyOf(api.history.post[0])).toEqual({ name: 'Data Analyst (copy)' });
 
     api.onPatch(`${LIST}data-analyst/`).reply((config) => {
       definitions[0] = definition({ state: 'active' });

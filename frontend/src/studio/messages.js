@@ -27,6 +27,7 @@ const messages = defineMessages({
   archive: { id: 'microcreds.studio.action.archive', defaultMessage: 'Archive {name}', description: 'Button archiving a definition' },
   activate: { id: 'microcreds.studio.action.activate', defaultMessage: 'Activate {name}', description: 'Button activating a definition' },
   duplicated: { id: 'microcreds.studio.duplicated', defaultMessage: 'Created the draft copy “{name}”.', description: 'Status after a duplicate' },
+  copyName: { id: 'microcreds.studio.copy.name', defaultMessage: '{name} (copy)', description: 'Name of a duplicated credential definition' },
   duplicateButton: { id: 'microcreds.studio.duplicate', defaultMessage: 'Duplicate', description: 'Duplicate button' },
   archived: { id: 'microcreds.studio.archived', defaultMessage: '“{name}” is archived: no new awards; credentials already issued stay valid.', description: 'Status after archiving' },
   activated: { id: 'microcreds.studio.activated', defaultMessage: '“{name}” is active: learners who meet its rule receive it.', description: 'Status after activating' },
