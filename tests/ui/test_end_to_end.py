@@ -270,7 +270,7 @@ def test_an_author_awards_and_revokes_a_credential_a_learner_sees(new_page, serv
     expect(original.get_by_test_id("microcreds-state")).to_have_text("Active")
     original.get_by_role("button", name=f"Duplicate {NAME}").click()
     expect(definitions).to_contain_text("Created the draft copy")
-    copy = definitions.get_by_test_id(f"microcreds-definition-{SLUG}-2")  # the API's new slug
+    copy = definitions.get_by_test_id(f"microcreds-definition-{SLUG}-copy")  # from its name
     expect(copy.get_by_test_id("microcreds-state")).to_have_text("Draft")
     # Archiving asks first (the browser's confirm), then the copy is archived.
     confirmations = []
