@@ -16,12 +16,11 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from sandbox import scenario
+from tests.plugin.helpers import CHROMIUM, CHROMIUM_ARGS
 
 from . import wallet_protocols
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 # WCAG 2.1 contrast ratio of an element's text against its nearest opaque background.
 CONTRAST = """(element) => {

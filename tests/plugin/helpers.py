@@ -79,3 +79,17 @@ def probe(settings_module: str, env: dict[str, str]) -> dict:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# Debian's Chromium, headless, kept off the network it would call home to (this machine's
+# closed network refuses those connections, many at a time).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]

@@ -22,18 +22,7 @@ import pytest
 
 from sandbox import demo
 
-from .helpers import MANAGE, REPO, sandbox_env
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .helpers import CHROMIUM, CHROMIUM_ARGS, MANAGE, REPO, sandbox_env
 
 
 @pytest.fixture(scope="module")

@@ -14,16 +14,6 @@ import yaml
 
 from tests.plugin.helpers import REPO
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HARNESS = REPO / "frontend" / "harness-dist"
 AXE = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "demo"  # sandbox/ui_seed.py: every user's

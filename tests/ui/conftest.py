@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.plugin.helpers import REPO
+from tests.plugin.helpers import CHROMIUM, CHROMIUM_ARGS, REPO
 
-from .browser import AXE, CHROMIUM, CHROMIUM_ARGS, HARNESS, Screenshots
+from .browser import AXE, HARNESS, Screenshots
 from .sandbox_server import SandboxServer, sandbox_server
 
 # Two busy cores in CI: assertions wait up to 15 s for the page to get there (they pass as soon
