@@ -56,5 +56,6 @@ def test_a_learner_in_studio_sees_no_credentials(new_page, server, screenshots):
         "Could not load: You may not see or change the credentials of this course."
     )
     expect(editor.get_by_role("table")).to_have_count(0)
+    expect(editor.get_by_role("button", name="New credential")).to_have_count(0)
     assert_accessible(page, "editor refused")
     screenshots.take(page, "learner-in-studio-refused")

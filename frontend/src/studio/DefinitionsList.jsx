@@ -144,6 +144,9 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
         <h2 id="microcreds-list-heading" className="h2" tabIndex={-1} ref={headingRef}>
           {intl.formatMessage(messages.listHeading)}
         </h2>
+        {/* Nothing to filter or create until the course's list is read (not at all when the
+            API refused it: the author would only be refused again). */}
+        {definitions !== null && (
         <div className="d-flex align-items-end">
           <Form.Group className="mb-0 mr-3" controlId="microcreds-state-filter">
             <Form.Label>{intl.formatMessage(messages.listFilter)}</Form.Label>
@@ -160,6 +163,7 @@ const DefinitionsList = ({ courseId, onOpen, headingRef }) => {
             </Button>
           )}
         </div>
+        )}
       </div>
       {creating && (
         <CreateForm

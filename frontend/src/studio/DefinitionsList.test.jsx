@@ -50,6 +50,14 @@ describe('DefinitionsList', () => {
     expect(screen.getByTestId('microcreds-definition-python-basics')).toBeInTheDocument();
   });
 
+  it('offers nothing to create when the API refuses the course', async () => {
+    api.onGet(LIST).reply(403, { code: 'forbidden', detail: 'You may not see or change the credentials of this course.' });
+    show();
+    expect(await screen.findByRole('alert')).toHaveTextContent('You may not see or change the credentials of this course.');
+    expect(screen.queryByRole('button', { name: 'New credential' })).toBeNull();
+    expect(screen.queryByLabelText('Show')).toBeNull();
+  });
+
   it('creates a draft with a starting rule and opens it', async () => {
     const { user, onOpen } = show();
     await screen.findByTestId('microcreds-definition-data-analyst');
