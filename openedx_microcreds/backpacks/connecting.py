@@ -18,7 +18,6 @@ that two learners connecting at once register once.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +45,7 @@ from ..ob3.errors import (
 )
 from ..ob3.registration import Client
 from ..secrets import encrypt_text
+from ..wallets.codes import code_hash
 from . import hosts
 from .models import BackpackConnection, BackpackHost
 
@@ -65,10 +65,6 @@ class Started:
     connection: BackpackConnection
     host_name: str
     authorization_url: str
-
-
-def state_hash(state: str) -> str:
-    return hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 
 def start(user_id: int, *, url: str = "", connection_id: int | None = None) -> Started:
@@ -94,7 +90,7 @@ def start(user_id: int, *, url: str = "", connection_id: int | None = None) -> S
     client = _registered_client(host, service)
     pkce, state = oauth.new_pkce(), oauth.new_state()
     connection, _created = BackpackConnection.objects.get_or_create(user_id=user_id, host=host)
-    connection.pending_state_hash = state_hash(state)
+    connection.pending_state_hash = code_hash(state)
     connection.encrypted_code_verifier = encrypt_text(pkce.verifier)
     connection.authorization_started_at = timezone.now()
     connection.save(
@@ -174,7 +170,7 @@ def finish(user_id: int, params: Any) -> BackpackConnection:
     state = params.get("state") or ""
     connection = (
         BackpackConnection.objects.select_related("host")
-        .filter(user_id=user_id, pending_state_hash=state_hash(state))
+        .filter(user_id=user_id, pending_state_hash=code_hash(state))
         .first()
         if state
         else None
@@ -265,7 +261,7 @@ def _exchange(
 
 def _connected(connection_pk: int, tokens: oauth.Tokens, client_id: str) -> BackpackConnection:
     now = timezone.now()
-    expires_at = now + timedelta(seconds=tokens.expires_in) if tokens.expires_in else None
+    expires_at = tokens.expires_at(now)
     with transaction.atomic():
         # The first statement of the transaction is this locking read: an award being issued
         # for this learner right now holds these rows (the channel's targets() locks them), so

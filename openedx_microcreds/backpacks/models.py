@@ -176,11 +176,6 @@ class BackpackConnection(models.Model):
         if scope:
             self.scope = scope[:1000]
 
-    def clear_tokens(self) -> None:
-        self.encrypted_access_token = ""
-        self.encrypted_refresh_token = ""
-        self.access_token_expires_at = None
-
     def access_token(self) -> str:
         from ..secrets import decrypt_text
 

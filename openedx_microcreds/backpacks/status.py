@@ -89,15 +89,15 @@ def connections_of(user_id: int) -> list[ConnectionView]:
 
 def deliveries(user_id: int, award_ids: list[int]) -> dict[int, list[DeliveryView]]:
     """For each award, the latest message to each of the learner's current connections."""
-    names = dict(
-        BackpackConnection.objects.filter(user_id=user_id)
-        .select_related("host")
-        .values_list("pk", "host__name")
-    )
-    urls = dict(
-        BackpackConnection.objects.filter(user_id=user_id).values_list("pk", "host__base_url")
-    )
-    if not names or not award_ids:
+    if not award_ids:
+        return {}
+    labels = {
+        pk: name or url
+        for pk, name, url in BackpackConnection.objects.filter(user_id=user_id).values_list(
+            "pk", "host__name", "host__base_url"
+        )
+    }
+    if not labels:
         return {}
     latest: dict[tuple[int, str], dict] = {}
     rows = (
@@ -107,12 +107,11 @@ def deliveries(user_id: int, award_ids: list[int]) -> dict[int, list[DeliveryVie
     )
     for row in rows:
         connection_id = connection_id_of(row["channel"])
-        if connection_id in names:
+        if connection_id in labels:
             latest[(row["award_id"], row["channel"])] = row | {"connection": connection_id}
     found: dict[int, list[DeliveryView]] = {}
     for (award_id, _channel), row in sorted(latest.items()):
-        host = names[row["connection"]] or urls[row["connection"]]
-        found.setdefault(award_id, []).append(_view(host, row))
+        found.setdefault(award_id, []).append(_view(labels[row["connection"]], row))
     return found
 
 

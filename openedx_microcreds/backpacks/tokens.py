@@ -52,18 +52,17 @@ def access_token(connection: BackpackConnection, *, refused: str | None = None) 
         locked = BackpackConnection.objects.select_for_update().filter(pk=connection.pk).first()
         if locked is None:
             raise Disconnected
-        host = BackpackHost.objects.get(pk=locked.host_id)
         current = locked.access_token()
         if locked.state != BackpackConnection.State.CONNECTED:  # marked already
             raise NeedsReconnect(locked.problem or "Please reconnect this backpack.")
         if _fresh(locked) and current != refused:  # another worker refreshed it meanwhile
             _copy_tokens(locked, connection)
             return current
-        else:
-            reconnect_reason, forget_host = _refresh(locked, host)
-            if not reconnect_reason:
-                _copy_tokens(locked, connection)
-                return locked.access_token()
+        host = BackpackHost.objects.get(pk=locked.host_id)
+        reconnect_reason, forget_host = _refresh(locked, host)
+        if not reconnect_reason:
+            _copy_tokens(locked, connection)
+            return locked.access_token()
     if forget_host:
         host.forget_client()
         host.save()
@@ -93,7 +92,7 @@ def _refresh(connection: BackpackConnection, host: BackpackHost) -> tuple[str, b
     except TokenRefused as exc:
         return str(exc), False
     now = timezone.now()
-    expires_at = now + timedelta(seconds=tokens.expires_in) if tokens.expires_in else None
+    expires_at = tokens.expires_at(now)
     connection.store_tokens(tokens.access_token, tokens.refresh_token, expires_at, tokens.scope)
     connection.save(
         update_fields=[

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 from . import http
@@ -34,6 +35,10 @@ class Tokens:
     refresh_token: str | None = field(repr=False)  # None: the host sent none
     expires_in: int | None
     scope: str
+
+    def expires_at(self, now: datetime) -> datetime | None:
+        """When the access token expires, counted from ``now`` (None: the host did not say)."""
+        return now + timedelta(seconds=self.expires_in) if self.expires_in else None
 
 
 def new_pkce() -> Pkce:
