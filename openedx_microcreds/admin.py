@@ -208,7 +208,7 @@ class CredentialDefinitionAdmin(MicrocredsModelAdmin):
                 else:
                     api.archive_definition(definition, expected_tag=definition.edit_tag)
             except api.InvalidInput as exc:
-                problems = "; ".join(str(p) for p in exc.problems if p.severity == "error")
+                problems = "; ".join(str(p) for p in api.errors_only(exc.problems))
                 self.message_user(request, f"{definition.slug}: {problems}", messages.ERROR)
                 continue
             except api.ApiError as exc:

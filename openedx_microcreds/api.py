@@ -32,8 +32,8 @@ from django.db.models import Q, QuerySet
 
 from . import authoring, dryrun, reports, revocation
 from .definitions import definitions_for_course
-from .models import Award, CredentialDefinition, DryRunJob, DryRunResult, Evaluation
-from .platform import CourseOutline, PlatformUser, get_platform
+from .models import Award, CredentialDefinition, DryRunJob, DryRunResult
+from .platform import CourseOutline, PlatformAdapter, PlatformUser, get_platform
 from .problems import (
     ApiError,
     Conflict,
@@ -42,6 +42,7 @@ from .problems import (
     NotFound,
     Problem,
     StaleEdit,
+    errors_only,
 )
 from .settings import get_setting
 
@@ -62,6 +63,7 @@ __all__ = [
     "dry_run",
     "dry_run_results",
     "duplicate_definition",
+    "errors_only",
     "evaluate_course",
     "get_award",
     "get_definition",
@@ -79,6 +81,14 @@ __all__ = [
 ]
 
 Definition = CredentialDefinition | str  # a definition, or its slug (or uuid)
+
+
+def _existing_course(course_key: str) -> PlatformAdapter:
+    """The platform, once it has said the course exists (NotFound otherwise)."""
+    platform = get_platform()
+    if not platform.course_exists(course_key):
+        raise NotFound(f"no course {course_key}")
+    return platform
 
 
 def _definition(value: Definition, course_key: str | None = None) -> CredentialDefinition:
@@ -208,9 +218,7 @@ def course_context(course_key: str) -> CourseContext:
     """What a rule builder needs for its pickers: the course's sections, subsections and units
     (graded or not, with their assignment type), its assignment types, and the credentials
     a rule may require (any course's, not archived)."""
-    platform = get_platform()
-    if not platform.course_exists(course_key):
-        raise NotFound(f"no course {course_key}")
+    platform = _existing_course(course_key)
     credentials = list(
         CredentialDefinition.objects.exclude(state=CredentialDefinition.State.ARCHIVED)
         .only("slug", "name", "course_key", "state")
@@ -249,9 +257,7 @@ def _course_definitions(
 
 
 def _learners(course_key: str, usernames: Iterable[str] | None) -> list[int]:
-    platform = get_platform()
-    if not platform.course_exists(course_key):
-        raise NotFound(f"no course {course_key}")
+    platform = _existing_course(course_key)
     enrolled = list(platform.enrolled_learners(course_key))
     if usernames is None:
         return enrolled
@@ -322,9 +328,7 @@ def start_dry_run(
     course, stored as a job: run here when the course is small (at most
     MICROCREDS_API_DRY_RUN_SYNC_LEARNERS learners), else queued for a worker; poll it with
     :func:`get_dry_run`, read its rows with :func:`dry_run_results`."""
-    platform = get_platform()
-    if not platform.course_exists(course_key):
-        raise NotFound(f"no course {course_key}")
+    platform = _existing_course(course_key)
     if (definition is None) == (rule is None):
         raise InvalidInput(
             [Problem("$", "required", "give a definition (its slug) or a rule, not both")]
@@ -334,7 +338,7 @@ def start_dry_run(
         chosen = _definition(definition, course_key)
         job.definition = chosen
     else:
-        problems = [p for p in validate_rule(rule, course_key=course_key) if p.severity == "error"]
+        problems = errors_only(validate_rule(rule, course_key=course_key))
         if problems:
             raise InvalidInput(
                 [Problem("$.rule" + p.path[1:], p.code, p.message) for p in problems]
@@ -529,7 +533,3 @@ def awards_report(
 
 def awards_report_csv(rows: list[reports.ReportRow]) -> str:
     return reports.as_csv(rows)
-
-
-def evaluation_outcomes() -> tuple[str, ...]:
-    return (dryrun.WOULD_AWARD, *Evaluation.Outcome.values)

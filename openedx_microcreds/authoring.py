@@ -82,6 +82,8 @@ class _CourseChecks:
         self.platform = platform
         self.course_key = course_key
         self.slug = slug
+        # What the other definitions stack on, read once however many clauses ask.
+        self._stacking: dict[str, set[str]] | None = None
         self.outlines: dict[str, CourseOutline | None] = {}
         self.problems: list[Problem] = []
 
@@ -192,7 +194,11 @@ class _CourseChecks:
             self.add(
                 where, "archived_credential", f"{slug} is archived: no one earns it now", WARNING
             )
-        cycle = _cycle_through(self.slug, slug) if self.slug else None
+        cycle = None
+        if self.slug:
+            if self._stacking is None:
+                self._stacking = _stacking_graph(self.slug)
+            cycle = _cycle_through(self.slug, slug, self._stacking)
         if cycle:
             self.add(
                 where,
@@ -201,9 +207,8 @@ class _CourseChecks:
             )
 
 
-def _cycle_through(slug: str, first: str) -> list[str] | None:
-    """The credentials from ``slug`` through ``first`` back to ``slug``, if the stacking of the
-    other definitions (not archived) leads back; None otherwise."""
+def _stacking_graph(slug: str) -> dict[str, set[str]]:
+    """What each other definition (not archived) requires holding, by slug."""
     graph: dict[str, set[str]] = {}
     for other in CredentialDefinition.objects.exclude(state=State.ARCHIVED).exclude(slug=slug):
         try:
@@ -211,6 +216,12 @@ def _cycle_through(slug: str, first: str) -> list[str] | None:
         except rules.RuleValidationError:
             continue
         graph[other.slug] = rules.required_credentials(parsed)
+    return graph
+
+
+def _cycle_through(slug: str, first: str, graph: dict[str, set[str]]) -> list[str] | None:
+    """The credentials from ``slug`` through ``first`` back to ``slug``, if the stacking of the
+    other definitions (``graph``) leads back; None otherwise."""
     path = [slug, first]
     seen = {first}
     stack = [(first, iter(sorted(graph.get(first, ()))))]

@@ -73,20 +73,15 @@ def image_src(award: Award, shown: dict[str, Any]) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def held(
-    user_id: int, *, course_keys: list[str] | None = None, award_pk: int | None = None
-) -> list[HeldCredential]:
+def held(user_id: int, *, award_pk: int | None = None) -> list[HeldCredential]:
     """The learner's credentials, newest first: active, expired and revoked (renewed ones are
-    replaced by their renewal). ``course_keys`` limits them to those courses' definitions,
-    ``award_pk`` to one award."""
+    replaced by their renewal). ``award_pk`` limits them to one award."""
     awards = (
         Award.objects.select_related("definition__issuer")
         .filter(user_id=user_id, state__in=SHOWN_STATES)
         .exclude(credential_json="")
         .order_by("-issued_at", "-pk")
     )
-    if course_keys is not None:
-        awards = awards.filter(definition__course_key__in=course_keys)
     if award_pk is not None:
         awards = awards.filter(pk=award_pk)
     now = timezone.now()

@@ -36,10 +36,6 @@ class Progress:
         return self.checklist is not None and self.checklist.passed
 
 
-def courses_of(learner_id: int) -> list[str]:
-    return get_platform().enrolled_courses(learner_id)
-
-
 def definitions_in(course_key: str) -> list[tuple[CredentialDefinition, str | None]]:
     """The active definitions a course counts for, with the CCX they are read in: a CCX counts
     for its master course's definitions too (as awarding does), and pathways that stack on

@@ -181,11 +181,11 @@ def course(request: HttpRequest, course_id: str) -> HttpResponse:
     enrolled = course_key in platform.enrolled_courses(learner.id)
     definitions = [definition for definition, _ccx in progress.definitions_in(course_key)]
     keys = sorted({d.course_key for d in definitions if d.course_key} | {course_key})
+    offered_here = {d.pk for d in definitions}
     held_here = [
         item
         for item in api.learner_awards(learner.id)
-        if item.award.definition_id in {d.pk for d in definitions}
-        or item.award.definition.course_key in keys
+        if item.award.definition_id in offered_here or item.award.definition.course_key in keys
     ]
     if not enrolled and not held_here:
         raise Http404

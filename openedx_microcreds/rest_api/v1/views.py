@@ -254,7 +254,7 @@ class ValidateRuleView(MicrocredsView):
         problems = api.validate_rule(data["rule"], course_key=course_key, slug=data.get("slug"))
         return Response(
             {
-                "valid": not any(problem.severity == "error" for problem in problems),
+                "valid": not api.errors_only(problems),
                 "problems": [problem.as_dict() for problem in problems],
             }
         )
