@@ -27,12 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_smtp_server(port: int) -> subprocess.Popen:
     """aiosmtpd's Sink handler (accepts and discards) on 127.0.0.1:port; waits until it listens."""
     process = subprocess.Popen(
@@ -70,6 +64,7 @@ def run(rounds: int, per_round: int) -> dict:
     from django.db import transaction
 
     from benchmarks.rounds import alternate
+    from benchmarks.served import free_port
     from openedx_microcreds.delivery import outbox
     from openedx_microcreds.models import Award, OutboxMessage
     from sandbox import scenario

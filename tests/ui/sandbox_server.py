@@ -4,9 +4,7 @@ serves it (DEBUG off, eager tasks), and the sandbox's commands run against the s
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,13 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox import demo
-from tests.plugin.helpers import MANAGE, REPO, sandbox_env
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.interop.wallet_site import free_port
+from tests.plugin.helpers import REPO, manage, sandbox_env
 
 
 @dataclass
@@ -37,19 +30,7 @@ class SandboxServer:
 
     def manage(self, *args: str) -> subprocess.CompletedProcess:
         """``sandbox/manage.py lms <args>`` on the server's database; fails with its output."""
-        result = subprocess.run(
-            [sys.executable, str(MANAGE), "lms", *args],
-            cwd=REPO,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, (
-            f"manage.py lms {' '.join(args)} exited {result.returncode}\n"
-            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-        )
-        return result
+        return manage("lms", *args, env=self.env)
 
     def start(self) -> None:
         """Migrate and seed the database, then serve."""

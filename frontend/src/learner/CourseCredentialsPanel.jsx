@@ -7,12 +7,12 @@
 import React, { useEffect, useState } from 'react';
 import PropTypes from 'prop-types';
 import {
-  Alert, Badge, Card, Hyperlink, Icon, Spinner,
+  Alert, Card, Hyperlink, Icon, Spinner,
 } from '@openedx/paragon';
 import { CheckCircle, RadioButtonUnchecked } from '@openedx/paragon/icons';
 import { useIntl } from '@edx/frontend-platform/i18n';
 import { errorOf, getMyAwards, getMyProgress } from '../api/client';
-import { lmsUrl } from './MyCredentialsWidget';
+import { StandingBadge, lmsUrl } from './MyCredentialsWidget';
 import Progress from '../common/Progress';
 import messages from './messages';
 
@@ -58,8 +58,6 @@ const itemShape = {
 itemShape.children = PropTypes.arrayOf(PropTypes.shape(itemShape));
 Requirement.propTypes = { item: PropTypes.shape(itemShape).isRequired };
 
-const STANDING_VARIANT = { active: 'success', expired: 'warning', revoked: 'danger' };
-
 /** The learner's credentials of this course (progress lists only what is still to earn). */
 const EarnedHere = ({ awards }) => {
   const intl = useIntl();
@@ -76,9 +74,7 @@ const EarnedHere = ({ awards }) => {
             >
               {award.name}
             </Hyperlink>
-            <Badge variant={STANDING_VARIANT[award.standing] || 'light'} className="ml-2">
-              {messages[`standing_${award.standing}`] ? intl.formatMessage(messages[`standing_${award.standing}`]) : award.standing}
-            </Badge>
+            <StandingBadge standing={award.standing} />
             {award.standing === 'revoked' && award.revocation_reason && (
               <div className="small text-danger">{intl.formatMessage(messages.revokedBecause, { reason: award.revocation_reason })}</div>
             )}

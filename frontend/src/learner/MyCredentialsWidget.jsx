@@ -5,6 +5,7 @@
  * download it.
  */
 import React, { useEffect, useState } from 'react';
+import PropTypes from 'prop-types';
 import {
   Alert, Badge, Card, Hyperlink, Spinner,
 } from '@openedx/paragon';
@@ -14,6 +15,18 @@ import { errorOf, getMyAwards } from '../api/client';
 import messages from './messages';
 
 const STANDING_VARIANT = { active: 'success', expired: 'warning', revoked: 'danger' };
+
+/** A credential's standing (valid, expired, revoked), coloured, in the learner's words. */
+export const StandingBadge = ({ standing }) => {
+  const intl = useIntl();
+  const message = messages[`standing_${standing}`];
+  return (
+    <Badge variant={STANDING_VARIANT[standing] || 'light'} className="ml-2">
+      {message ? intl.formatMessage(message) : standing}
+    </Badge>
+  );
+};
+StandingBadge.propTypes = { standing: PropTypes.string.isRequired };
 
 /** LMS addresses the API gives as paths ("/microcreds/...") made absolute for the MFE. */
 export function lmsUrl(url) {
@@ -52,9 +65,7 @@ const MyCredentialsWidget = () => {
                   >
                     {award.name}
                   </Hyperlink>
-                  <Badge variant={STANDING_VARIANT[award.standing] || 'light'} className="ml-2">
-                    {messages[`standing_${award.standing}`] ? intl.formatMessage(messages[`standing_${award.standing}`]) : award.standing}
-                  </Badge>
+                  <StandingBadge standing={award.standing} />
                 </div>
                 <div className="small text-muted">
                   {intl.formatMessage(messages.issuedOn, { date: date(award.issued_at) })}

@@ -59,11 +59,6 @@ export function rulePath(path, { inDefinition = false } = {}) {
   return formatPath(steps.slice(1));
 }
 
-/** The value at `steps` in `doc` (undefined where missing). */
-export function getAt(doc, steps) {
-  return steps.reduce((node, step) => (node == null ? undefined : node[step]), doc);
-}
-
 /**
  * A copy of `doc` with the value at `steps` replaced by `value`; `undefined` removes the key
  * (or the list item).
