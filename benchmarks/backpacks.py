@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +42,10 @@ def run(rounds: int, per_round: int, award_rounds: int, awards_per_round: int) -
 def _deliveries(backpack, rounds: int, per_round: int) -> dict:
     import requests
     from django.conf import settings
-    from django.db import transaction
 
-    from benchmarks.rounds import alternate
+    from benchmarks.rounds import outbox_rounds
     from openedx_microcreds.backpacks import connecting
     from openedx_microcreds.backpacks.models import BackpackConnection
-    from openedx_microcreds.delivery import outbox
     from openedx_microcreds.models import Award, OutboxMessage
     from sandbox import scenario
     from sandbox.fake_platform import FakePlatform
@@ -68,41 +65,23 @@ def _deliveries(backpack, rounds: int, per_round: int) -> dict:
     assert message.state == "sent", (message.state, message.last_error)
     award = Award.objects.get(pk=message.award_id)
     token = BackpackConnection.objects.get(pk=connection.pk).access_token()
-    pending = OutboxMessage.objects.filter(pk=message.pk)
     url = f"{backpack.base}/ims/ob/v3p0/credentials"
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     body = award.credential_json.encode("utf-8")
-
-    def ours() -> None:
-        with transaction.atomic():
-            pending.update(state="pending", attempts=0)
-        result = outbox.deliver(message.pk)
-        if result.outcome != outbox.SENT:
-            raise RuntimeError(f"not sent: {result}")
 
     def peer() -> None:
         answer = session.post(url, data=body, headers=headers, timeout=10)
         if answer.status_code not in (200, 201):
             raise RuntimeError(f"peer not sent: {answer.status_code}")
 
-    reset_samples = []
-    for _ in range(200):
-        start = time.perf_counter()
-        with transaction.atomic():
-            pending.update(state="pending", attempts=0)
-        reset_samples.append((time.perf_counter() - start) * 1000)
-    pending.update(state="sent")
-    reset_ms = sorted(reset_samples)[len(reset_samples) // 2]
-    mine, theirs = alternate(ours, peer, rounds=rounds, per_round=per_round)
+    mine, theirs, reset_ms = outbox_rounds(message.pk, peer, rounds=rounds, per_round=per_round)
     ours_ms = mine.median - reset_ms
     return {
         "delivery_ms": ours_ms,
         "delivery_p10_ms": mine.p10 - reset_ms,
         "delivery_p90_ms": mine.p90 - reset_ms,
-        "bare_post_median_ms": theirs.median,
-        "bare_post_p10_ms": theirs.p10,
-        "bare_post_p90_ms": theirs.p90,
+        **theirs.as_dict("bare_post"),
         "deliveries_per_s": 1000 / ours_ms,
         "bare_posts_per_s": 1000 / theirs.median,
         "delivery_samples": mine.samples,
@@ -154,12 +133,8 @@ def _award_cost(backpack, rounds: int, per_round: int) -> dict:
         warmup=5,
     )
     return {
-        "award_with_channel_median_ms": mine.median,
-        "award_with_channel_p10_ms": mine.p10,
-        "award_with_channel_p90_ms": mine.p90,
-        "award_without_median_ms": theirs.median,
-        "award_without_p10_ms": theirs.p10,
-        "award_without_p90_ms": theirs.p90,
+        **mine.as_dict("award_with_channel"),
+        **theirs.as_dict("award_without"),
         "added_per_award_ms": mine.median - theirs.median,
         "award_samples": mine.samples,
     }

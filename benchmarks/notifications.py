@@ -61,11 +61,9 @@ def run(rounds: int, per_round: int) -> dict:
     setup_django("sqlite")
     from django.conf import settings
     from django.core.mail import send_mail
-    from django.db import transaction
 
-    from benchmarks.rounds import alternate
+    from benchmarks.rounds import outbox_rounds
     from benchmarks.served import free_port
-    from openedx_microcreds.delivery import outbox
     from openedx_microcreds.models import Award, OutboxMessage
     from sandbox import scenario
     from sandbox.fake_platform import FakePlatform
@@ -84,14 +82,6 @@ def run(rounds: int, per_round: int) -> dict:
         award = Award.objects.get(user_id=learner.id)
         message = OutboxMessage.objects.get(award=award, event="issued", channel="email")
         assert message.state == "sent", (message.state, message.last_error)
-        pending = OutboxMessage.objects.filter(pk=message.pk)
-
-        def ours() -> None:
-            with transaction.atomic():
-                pending.update(state="pending", attempts=0)
-            result = outbox.deliver(message.pk)
-            if result.outcome != outbox.SENT:
-                raise RuntimeError(f"not sent: {result}")
 
         def peer() -> None:
             send_mail(
@@ -101,16 +91,7 @@ def run(rounds: int, per_round: int) -> dict:
                 ["ada@example.edu"],
             )
 
-        # The reset of ``ours`` is inside its timing: time it alone to take it out.
-        reset_samples = []
-        for _ in range(200):
-            start = time.perf_counter()
-            with transaction.atomic():
-                pending.update(state="pending", attempts=0)
-            reset_samples.append((time.perf_counter() - start) * 1000)
-        pending.update(state="sent")
-        reset_ms = sorted(reset_samples)[len(reset_samples) // 2]
-        mine, theirs = alternate(ours, peer, rounds=rounds, per_round=per_round)
+        mine, theirs, reset_ms = outbox_rounds(message.pk, peer, rounds=rounds, per_round=per_round)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -119,9 +100,7 @@ def run(rounds: int, per_round: int) -> dict:
         "notification_ms": ours_ms,
         "notification_p10_ms": mine.p10 - reset_ms,
         "notification_p90_ms": mine.p90 - reset_ms,
-        "bare_send_mail_median_ms": theirs.median,
-        "bare_send_mail_p10_ms": theirs.p10,
-        "bare_send_mail_p90_ms": theirs.p90,
+        **theirs.as_dict("bare_send_mail"),
         "notifications_per_s": 1000 / ours_ms,
         "bare_send_mail_per_s": 1000 / theirs.median,
         "samples": mine.samples,

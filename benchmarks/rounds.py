@@ -56,3 +56,39 @@ def alternate(
                 action()
                 samples.append((time.perf_counter() - start) * 1000)
     return Figure.of(mine), Figure.of(theirs)
+
+
+def outbox_rounds(
+    message_pk: int, peer: Callable[[], object], *, rounds: int, per_round: int
+) -> tuple[Figure, Figure, float]:
+    """
+    One sent outbox message delivered again and again (set back to pending, then delivered by
+    ``outbox.deliver`` as a worker does), alternating with ``peer``. Setting it back is inside
+    each timing, so its own median is measured apart and returned (ms) for callers to take out.
+    """
+    from django.db import transaction
+
+    from openedx_microcreds.delivery import outbox
+    from openedx_microcreds.models import OutboxMessage
+
+    pending = OutboxMessage.objects.filter(pk=message_pk)
+
+    def set_back() -> None:
+        with transaction.atomic():
+            pending.update(state="pending", attempts=0)
+
+    def ours() -> None:
+        set_back()
+        result = outbox.deliver(message_pk)
+        if result.outcome != outbox.SENT:
+            raise RuntimeError(f"not sent: {result}")
+
+    reset_samples = []
+    for _ in range(200):
+        start = time.perf_counter()
+        set_back()
+        reset_samples.append((time.perf_counter() - start) * 1000)
+    pending.update(state="sent")
+    reset_ms = sorted(reset_samples)[len(reset_samples) // 2]
+    mine, theirs = alternate(ours, peer, rounds=rounds, per_round=per_round)
+    return mine, theirs, reset_ms
